@@ -1,0 +1,72 @@
+"""Site-wide pages: home, the health check, and error pages that teach their own status."""
+
+from http import HTTPStatus
+
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@require_GET
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    return render(request, "home.html")
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse(
+            {"status": "unavailable", "database": "unreachable"},
+            status=HTTPStatus.SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "30"},
+        )
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def error_page(
+    request: HttpRequest,
+    status: HTTPStatus,
+    *,
+    reason: str = "",
+    allowed: str = "",
+) -> HttpResponse:
+    """Render the teaching error page for `status` inside the site layout."""
+    template = loader.get_template(f"errors/{status.value}.html")
+    context = {"status": status, "reason": reason, "allowed": allowed}
+    response = HttpResponse(template.render(context, request), status=status)
+    if allowed:
+        response["Allow"] = allowed
+    return response
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(request, HTTPStatus.BAD_REQUEST)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(request, HTTPStatus.FORBIDDEN)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(request, HTTPStatus.NOT_FOUND)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return error_page(request, HTTPStatus.INTERNAL_SERVER_ERROR)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return error_page(request, HTTPStatus.FORBIDDEN, reason="csrf")

@@ -1,0 +1,1 @@
+"""Questions, quizzes and learners' answers (built by the quiz issue)."""
