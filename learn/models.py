@@ -1,0 +1,180 @@
+"""Lessons and the status-code reference: the reading half of the product."""
+
+import re
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Cast
+from django.urls import reverse
+
+from learn.registry import CLASS_NAMES, HEURISTICALLY_CACHEABLE
+
+WORDS_PER_MINUTE = 200
+
+
+class StatusCodeQuerySet(models.QuerySet):
+    def for_list(self):
+        """Every code, in order, with just the columns the list page shows."""
+        return self.only("code", "name", "summary", "official").order_by("code")
+
+    def search(self, query: str):
+        """Codes whose number starts with `query`, or whose name or summary contains it."""
+        query = query.strip()
+        if not query:
+            return self
+        if query.isdigit():
+            low = int(query.ljust(3, "0")[:3]) if len(query) <= 3 else -1
+            high = int(query.ljust(3, "9")[:3]) if len(query) <= 3 else -1
+            return self.filter(code__gte=low, code__lte=high)
+        return self.annotate(former_names_text=Cast("former_names", models.TextField())).filter(
+            Q(name__icontains=query)
+            | Q(summary__icontains=query)
+            | Q(former_names_text__icontains=query)
+        )
+
+    def for_detail(self):
+        """A code with its related codes and the published lessons that teach it."""
+        return self.prefetch_related(
+            models.Prefetch("related", queryset=StatusCode.objects.only("code", "name")),
+            models.Prefetch(
+                "lessons",
+                queryset=Lesson.objects.published().only("slug", "title", "position"),
+            ),
+        )
+
+
+class StatusCode(models.Model):
+    class Retry(models.TextChoices):
+        NOT_APPLICABLE = "not-applicable", "Not an error"
+        NO = "no", "No: change the request first"
+        AFTER_DELAY = "after-delay", "Yes, after waiting (honour Retry-After)"
+        IDEMPOTENT_ONLY = "idempotent-only", "Only idempotent requests"
+        YES = "yes", "Yes"
+
+    code = models.PositiveSmallIntegerField(
+        unique=True, help_text="The three-digit status code, 100–599."
+    )
+    name = models.CharField(max_length=80, help_text="The current IANA / RFC 9110 name.")
+    former_names = models.JSONField(
+        default=list, blank=True, help_text='Earlier names, e.g. ["Payload Too Large"].'
+    )
+    official = models.BooleanField(
+        default=True, help_text="Off for vendor codes that are not in the IANA registry."
+    )
+    spec = models.CharField(max_length=80, help_text="Where it is defined, e.g. RFC 9110 §15.5.2")
+    spec_url = models.URLField(blank=True)
+    summary = models.TextField(help_text="One or two plain sentences, no Markdown.")
+    when_to_use = models.TextField(blank=True, help_text="Markdown.")
+    when_not_to_use = models.TextField(blank=True, help_text="Markdown.")
+    headers = models.JSONField(
+        default=list, blank=True, help_text='Headers tied to the code: [{"name": …, "rule": …}].'
+    )
+    example = models.TextField(blank=True, help_text="A raw HTTP exchange: request, response.")
+    mistakes = models.TextField(blank=True, help_text="Markdown.")
+    history = models.TextField(blank=True, help_text="Markdown, optional.")
+    related = models.ManyToManyField("self", blank=True, symmetrical=False)
+    retry = models.CharField(max_length=20, choices=Retry.choices, default=Retry.NO)
+    retry_note = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StatusCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__gte=100, code__lte=599), name="status_code_in_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("learn:code_detail", args=[self.code])
+
+    @property
+    def status_class(self) -> int:
+        return self.code // 100
+
+    @property
+    def class_name(self) -> str:
+        return CLASS_NAMES[self.status_class]
+
+    @property
+    def cacheable_by_default(self) -> bool:
+        return self.code in HEURISTICALLY_CACHEABLE
+
+
+class LessonQuerySet(models.QuerySet):
+    def published(self):
+        """Lessons learners may see."""
+        return self.filter(published=True)
+
+    def in_reading_order(self):
+        """Published lessons for the list page, in reading order."""
+        return (
+            self.published()
+            .order_by("position", "slug")
+            .only("slug", "title", "group", "position", "summary", "body")
+        )
+
+    def for_page(self):
+        """A lesson with its codes and follow-ups, ready to render."""
+        return self.prefetch_related(
+            models.Prefetch("codes", queryset=StatusCode.objects.only("code", "name")),
+            "followups",
+        )
+
+
+class Lesson(models.Model):
+    class Group(models.TextChoices):
+        FUNDAMENTALS = "fundamentals", "Fundamentals"
+        CATEGORIES = "categories", "The five classes"
+        TOPICS = "topics", "Topics"
+
+    slug = models.SlugField(unique=True, help_text="The lesson's address: /learn/<slug>/.")
+    title = models.CharField(max_length=120)
+    group = models.CharField(max_length=20, choices=Group.choices, default=Group.TOPICS)
+    position = models.PositiveSmallIntegerField(
+        default=100, help_text="Reading order across all lessons; lower comes first."
+    )
+    summary = models.TextField(help_text="One paragraph, plain text.")
+    takeaways = models.JSONField(
+        default=list, blank=True, help_text="Key takeaways, one Markdown line each."
+    )
+    body = models.TextField(help_text="Markdown; ## headings become sections with anchors.")
+    codes = models.ManyToManyField(StatusCode, blank=True, related_name="lessons")
+    published = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("learn:lesson_detail", args=[self.slug])
+
+    @property
+    def reading_minutes(self) -> int:
+        words = len(re.findall(r"\w+", self.body))
+        return max(1, round(words / WORDS_PER_MINUTE))
+
+
+class FollowUp(models.Model):
+    """An interview follow-up question whose answer the learner reveals."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="followups")
+    position = models.PositiveSmallIntegerField(default=0)
+    question = models.CharField(max_length=300)
+    answer = models.TextField(help_text="Markdown.")
+
+    class Meta:
+        ordering = ["lesson", "position"]
+
+    def __str__(self) -> str:
+        return self.question

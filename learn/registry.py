@@ -1,0 +1,98 @@
+"""The IANA HTTP Status Code Registry as facts the code relies on (names per RFC 9110)."""
+
+from http import HTTPStatus
+
+# Every registered code and its current registry name. Python 3.11's HTTPStatus still uses
+# some pre-RFC 9110 names (413, 416, 422), so the registry is written out here.
+REGISTERED: dict[int, str] = {
+    100: "Continue",
+    101: "Switching Protocols",
+    102: "Processing",
+    103: "Early Hints",
+    200: "OK",
+    201: "Created",
+    202: "Accepted",
+    203: "Non-Authoritative Information",
+    204: "No Content",
+    205: "Reset Content",
+    206: "Partial Content",
+    207: "Multi-Status",
+    208: "Already Reported",
+    226: "IM Used",
+    300: "Multiple Choices",
+    301: "Moved Permanently",
+    302: "Found",
+    303: "See Other",
+    304: "Not Modified",
+    305: "Use Proxy",
+    306: "(Unused)",
+    307: "Temporary Redirect",
+    308: "Permanent Redirect",
+    400: "Bad Request",
+    401: "Unauthorized",
+    402: "Payment Required",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    406: "Not Acceptable",
+    407: "Proxy Authentication Required",
+    408: "Request Timeout",
+    409: "Conflict",
+    410: "Gone",
+    411: "Length Required",
+    412: "Precondition Failed",
+    413: "Content Too Large",
+    414: "URI Too Long",
+    415: "Unsupported Media Type",
+    416: "Range Not Satisfiable",
+    417: "Expectation Failed",
+    418: "(Unused)",
+    421: "Misdirected Request",
+    422: "Unprocessable Content",
+    423: "Locked",
+    424: "Failed Dependency",
+    425: "Too Early",
+    426: "Upgrade Required",
+    428: "Precondition Required",
+    429: "Too Many Requests",
+    431: "Request Header Fields Too Large",
+    451: "Unavailable For Legal Reasons",
+    500: "Internal Server Error",
+    501: "Not Implemented",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+    505: "HTTP Version Not Supported",
+    506: "Variant Also Negotiates",
+    507: "Insufficient Storage",
+    508: "Loop Detected",
+    510: "Not Extended",
+    511: "Network Authentication Required",
+}
+
+# Names people still use for a code, shown in links where the registry name says little.
+COMMON_NAMES: dict[int, str] = {418: "I'm a teapot"}
+
+# RFC 9110 §15.1: responses with these codes are heuristically cacheable (a cache may store
+# them without explicit freshness information); RFC 7725 §3 adds 451.
+HEURISTICALLY_CACHEABLE = frozenset(
+    {200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 451, 501}
+)
+
+CLASS_NAMES: dict[int, str] = {
+    1: "Informational",
+    2: "Successful",
+    3: "Redirection",
+    4: "Client error",
+    5: "Server error",
+}
+
+
+def display_name(code: int) -> str:
+    """The name to show beside a number: the registry's, or the common one for joke codes."""
+    return COMMON_NAMES.get(code) or REGISTERED.get(code, "")
+
+
+def python_names() -> set[int]:
+    """Codes Python's standard library knows, all of which the registry must cover."""
+    return {status.value for status in HTTPStatus}

@@ -1,0 +1,29 @@
+"""Template filters for authored Markdown and HTTP examples."""
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from learn.rendering import highlight_code, render_markdown
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text: str) -> SafeString:
+    """Authored Markdown as sanitised HTML (cached)."""
+    return render_markdown(text or "").html
+
+
+@register.filter
+def markdown_inline(text: str) -> SafeString:
+    """One line of Markdown without its wrapping paragraph."""
+    html = str(render_markdown(text or "").html).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return mark_safe(html)  # noqa: S308 (already sanitised)
+
+
+@register.filter
+def http_exchange(text: str) -> SafeString:
+    """A raw HTTP request/response, highlighted on the server."""
+    return highlight_code(text or "", "http")

@@ -1,0 +1,58 @@
+"""Lessons and the status-code reference."""
+
+from http import HTTPStatus
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
+
+from learn import selectors
+from learn.models import Lesson, StatusCode
+from learn.rendering import render_markdown
+
+MAX_QUERY_LENGTH = 100
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@require_GET
+def lesson_list(request: HtmxHttpRequest) -> HttpResponse:
+    groups = selectors.lessons_grouped(Lesson.objects.in_reading_order())
+    return render(request, "learn/lesson_list.html", {"groups": groups})
+
+
+@require_GET
+def lesson_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    lesson = get_object_or_404(Lesson.objects.published().for_page(), slug=slug)
+    previous, following = selectors.lesson_neighbours(lesson)
+    context = {
+        "lesson": lesson,
+        "body": render_markdown(lesson.body),
+        "previous": previous,
+        "next": following,
+    }
+    return render(request, "learn/lesson_detail.html", context)
+
+
+@require_GET
+def code_list(request: HtmxHttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    if len(query) > MAX_QUERY_LENGTH:
+        context = {"query": query[:MAX_QUERY_LENGTH], "groups": [], "error": True}
+        template = "learn/code_list.html#results" if request.htmx else "learn/code_list.html"
+        return render(request, template, context, status=HTTPStatus.BAD_REQUEST)
+    codes = list(StatusCode.objects.for_list().search(query))
+    context = {"query": query, "groups": selectors.codes_grouped(codes), "count": len(codes)}
+    template = "learn/code_list.html#results" if request.htmx else "learn/code_list.html"
+    return render(request, template, context)
+
+
+@require_GET
+def code_detail(request: HtmxHttpRequest, code: int) -> HttpResponse:
+    status = get_object_or_404(StatusCode.objects.for_detail(), code=code)
+    previous, following = selectors.code_neighbours(status)
+    context = {"status": status, "previous": previous, "next": following}
+    return render(request, "learn/code_detail.html", context)
