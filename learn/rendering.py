@@ -23,7 +23,7 @@ from pygments.util import ClassNotFound
 
 from learn.registry import display_name
 
-RENDERER_VERSION = "3"
+RENDERER_VERSION = "4"
 CODE_REF = r"\[\[(\d{3})(?:\|([^\]\n]+))?\]\]"
 
 ALLOWED_TAGS = {
@@ -87,13 +87,18 @@ def _markdown() -> markdown.Markdown:
     )
 
 
+def _focusable_code(html: str) -> str:
+    """Code blocks scroll sideways on small screens, so keyboard users must reach them."""
+    return html.replace("<pre>", '<pre tabindex="0">')
+
+
 def _sanitise(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
+        link_rel=None,  # links open in the same tab, so no opener to protect
     )
 
 
@@ -113,7 +118,7 @@ def render_markdown(text: str) -> Rendered:
 
     def compute() -> Rendered:
         md = _markdown()
-        html = _sanitise(md.convert(text))
+        html = _focusable_code(_sanitise(md.convert(text)))
         return Rendered(html=mark_safe(html), toc=_plain_toc(md.toc_tokens))  # noqa: S308
 
     return _cached("md", text, compute)
@@ -138,6 +143,7 @@ def highlight_code(code: str, language: str) -> SafeString:
             lexer = get_lexer_by_name(language)
         except ClassNotFound:
             lexer = get_lexer_by_name("text")
-        return mark_safe(highlight(code, lexer, HtmlFormatter(cssclass="codehilite")))  # noqa: S308
+        html = highlight(code, lexer, HtmlFormatter(cssclass="codehilite"))
+        return mark_safe(_focusable_code(html))  # noqa: S308
 
     return _cached(f"hl-{language}", code, compute)

@@ -205,8 +205,9 @@ def _count(result: LoadResult, outcome: str, related_changed: bool) -> None:
 
 
 @transaction.atomic
-def content_load(*, directory: Path = CONTENT_DIR) -> list[LoadResult]:
+def content_load(*, directory: Path | None = None) -> list[LoadResult]:
     """Upsert the shipped status codes and lessons; all or nothing."""
+    directory = directory or CONTENT_DIR
     problems: list[str] = []
     codes = parse_codes(directory, problems)
     lessons = parse_lessons(directory, set(codes), problems)

@@ -1,0 +1,141 @@
+"""`load_content`: idempotent upserts with a report, and nothing written from a bad file."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from learn.models import Lesson, StatusCode
+from learn.services import ContentError, content_load
+
+pytestmark = pytest.mark.django_db
+
+CODES = """\
+codes:
+  - code: 401
+    name: Unauthorized
+    former_names: []
+    official: true
+    spec: RFC 9110 §15.5.2
+    spec_url: https://www.rfc-editor.org/rfc/rfc9110#section-15.5.2
+    summary: No valid credentials.
+    when_to_use: "- no token"
+    when_not_to_use: "- use [[403]] when the role lacks permission"
+    headers: [{name: WWW-Authenticate, rule: MUST be sent.}]
+    example: "GET / HTTP/1.1\\n\\nHTTP/1.1 401 Unauthorized\\n"
+    mistakes: "- sending 500"
+    related: [403]
+    retry: no
+    retry_note: Log in first.
+  - code: 403
+    name: Forbidden
+    former_names: []
+    official: true
+    spec: RFC 9110 §15.5.4
+    spec_url: ""
+    summary: Authenticated but not allowed.
+    when_to_use: ""
+    when_not_to_use: ""
+    headers: []
+    example: ""
+    mistakes: ""
+    related: [401]
+    retry: "no"
+    retry_note: ""
+"""
+LESSON = """\
+---
+slug: auth
+title: 401 vs 403
+group: topics
+position: 5
+summary: Who you are versus what you may do.
+takeaways: ["[[401]] is about identity."]
+codes: [401, 403]
+followups:
+  - question: What is the difference?
+    answer: Identity versus permission.
+---
+## Identity
+
+Body text.
+"""
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Path:
+    (tmp_path / "codes").mkdir()
+    (tmp_path / "lessons").mkdir()
+    (tmp_path / "codes" / "4xx.yaml").write_text(CODES)
+    (tmp_path / "lessons" / "auth.md").write_text(LESSON)
+    StatusCode.objects.all().delete()
+    Lesson.objects.all().delete()
+    return tmp_path
+
+
+def summary(results) -> dict[str, tuple[int, int, int]]:
+    return {r.kind: (r.created, r.updated, r.unchanged) for r in results}
+
+
+def test_first_load_creates_everything(content_dir):
+    results = content_load(directory=content_dir)
+    assert summary(results) == {"Status codes": (2, 0, 0), "Lessons": (1, 0, 0)}
+    lesson = Lesson.objects.get(slug="auth")
+    assert sorted(lesson.codes.values_list("code", flat=True)) == [401, 403]
+    assert lesson.followups.get().question == "What is the difference?"
+    assert list(StatusCode.objects.get(code=401).related.values_list("code", flat=True)) == [403]
+
+
+def test_second_load_changes_nothing(content_dir):
+    content_load(directory=content_dir)
+    assert summary(content_load(directory=content_dir)) == {
+        "Status codes": (0, 0, 2),
+        "Lessons": (0, 0, 1),
+    }
+
+
+def test_an_edited_file_updates_only_what_changed(content_dir):
+    content_load(directory=content_dir)
+    lesson_file = content_dir / "lessons" / "auth.md"
+    lesson_file.write_text(LESSON.replace("Body text.", "New body text."))
+    assert summary(content_load(directory=content_dir))["Lessons"] == (0, 1, 0)
+    assert "New body text." in Lesson.objects.get(slug="auth").body
+
+
+def test_a_changed_follow_up_counts_as_an_update(content_dir):
+    content_load(directory=content_dir)
+    lesson_file = content_dir / "lessons" / "auth.md"
+    lesson_file.write_text(LESSON.replace("Identity versus permission.", "Who vs what."))
+    assert summary(content_load(directory=content_dir))["Lessons"] == (0, 1, 0)
+
+
+def test_a_bad_file_loads_nothing_and_says_where(content_dir):
+    (content_dir / "lessons" / "broken.md").write_text(
+        "---\nslug: broken\ntitle: Broken\ngroup: nowhere\nposition: 1\nsummary: s\n"
+        "takeaways: []\ncodes: [999]\nfollowups: []\n---\nBody\n"
+    )
+    with pytest.raises(ContentError) as error:
+        content_load(directory=content_dir)
+    problems = "\n".join(error.value.problems)
+    assert "broken.md: code 999 has no reference entry" in problems
+    assert "broken.md: group" in problems
+    assert StatusCode.objects.count() == 0
+    assert Lesson.objects.count() == 0
+
+
+def test_command_reports_counts_and_says_when_nothing_changed():
+    out = StringIO()
+    call_command("load_content", stdout=out)
+    report = out.getvalue()
+    assert "Status codes: 0 created, 0 updated," in report
+    assert "Lessons: 0 created, 0 updated," in report
+    assert "Nothing changed" in report
+
+
+def test_command_fails_clearly_on_bad_content(content_dir, monkeypatch):
+    (content_dir / "codes" / "bad.yaml").write_text("codes: [{code: 700}]\n")
+    monkeypatch.setattr("learn.services.CONTENT_DIR", content_dir)
+    with pytest.raises(CommandError, match="nothing was loaded"):
+        call_command("load_content", stdout=StringIO())
+    assert StatusCode.objects.count() == 0
