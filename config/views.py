@@ -44,7 +44,11 @@ def error_page(
     allowed: str = "",
 ) -> HttpResponse:
     """Render the teaching error page for `status` inside the site layout."""
-    template = loader.get_template(f"errors/{status.value}.html")
+    # htmx swaps the answer into part of a page: send a message, not a whole page.
+    fragment = getattr(request, "htmx", False)
+    template = loader.get_template(
+        "errors/fragment.html" if fragment else f"errors/{status.value}.html"
+    )
     context = {"status": status, "reason": reason, "allowed": allowed}
     response = HttpResponse(template.render(context, request), status=status)
     if allowed:

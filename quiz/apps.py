@@ -5,3 +5,4 @@ class QuizConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "quiz"
     verbose_name = "Quiz"
+    content_loader = "quiz.importer.content_load"

@@ -1,1 +1,221 @@
-"""Questions, quizzes and learners' answers (built by the quiz issue)."""
+"""Questions, quizzes, learners, attempts and answers: the practising half of the product."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from learn.models import Lesson, StatusCode
+
+
+class QuestionQuerySet(models.QuerySet):
+    def published(self):
+        """Questions learners may see."""
+        return self.filter(published=True)
+
+    def for_page(self):
+        """A question with everything its page and feedback show."""
+        return self.select_related("lesson").prefetch_related(
+            "choices", models.Prefetch("codes", queryset=StatusCode.objects.only("code", "name"))
+        )
+
+
+class Question(models.Model):
+    class Type(models.TextChoices):
+        SINGLE = "single", "Single choice"
+        MULTIPLE = "multiple", "Select all that apply"
+        TRUEFALSE = "truefalse", "True or false"
+        CODE = "code", "Type the status code"
+
+    slug = models.SlugField(max_length=120, unique=True, help_text="Unique; re-imports match it.")
+    type = models.CharField(max_length=10, choices=Type.choices, default=Type.SINGLE)
+    prompt = models.TextField(help_text="Markdown: the scenario, answerable before the choices.")
+    snippet_language = models.CharField(
+        max_length=20, blank=True, help_text="javascript, python, http, bash, json …"
+    )
+    snippet_code = models.TextField(blank=True, help_text="Optional code shown with the prompt.")
+    answer_code = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="For “type the code” questions: 100–599."
+    )
+    answer_bool = models.BooleanField(null=True, blank=True, help_text="For true/false questions.")
+    explanation = models.TextField(help_text="Markdown: why the right answer is right.")
+    codes = models.ManyToManyField(StatusCode, blank=True, related_name="questions")
+    lesson = models.ForeignKey(
+        Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions"
+    )
+    difficulty = models.PositiveSmallIntegerField(
+        default=1, help_text="1 recall, 2 application, 3 analysis."
+    )
+    published = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(difficulty__gte=1, difficulty__lte=3), name="question_difficulty_1_3"
+            ),
+            models.CheckConstraint(
+                condition=Q(answer_code__isnull=True)
+                | Q(answer_code__gte=100, answer_code__lte=599),
+                name="question_answer_code_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    @property
+    def has_choices(self) -> bool:
+        return self.type in (self.Type.SINGLE, self.Type.MULTIPLE)
+
+    def right_answer_text(self) -> str:
+        """The right answer in words, for feedback and results."""
+        if self.type == self.Type.CODE:
+            return str(self.answer_code)
+        if self.type == self.Type.TRUEFALSE:
+            return "True" if self.answer_bool else "False"
+        return " · ".join(c.text for c in self.choices.all() if c.correct)
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=300)
+    correct = models.BooleanField(default=False)
+    why = models.TextField(blank=True, help_text="Markdown: why this choice is wrong.")
+
+    class Meta:
+        ordering = ["question", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class QuizQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def for_list(self):
+        """Published quizzes in order, with the size of their pool."""
+        return (
+            self.published()
+            .annotate(
+                pool_size=Count("questions", filter=Q(questions__published=True), distinct=True)
+            )
+            .order_by("position", "title")
+        )
+
+
+class Quiz(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=120)
+    description = models.TextField(blank=True, help_text="Markdown.")
+    position = models.PositiveSmallIntegerField(default=100, help_text="Order on /quiz/.")
+    questions = models.ManyToManyField(Question, blank=True, related_name="quizzes")
+    draws_from_all = models.BooleanField(
+        default=False, help_text="Draw from every published question (interview prep)."
+    )
+    draw = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Ask this many random questions from the pool; empty: all."
+    )
+    minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Interview-mode time limit; empty: one minute a question."
+    )
+    published = models.BooleanField(default=True)
+
+    objects = QuizQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name_plural = "quizzes"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quiz:quiz_detail", args=[self.slug])
+
+    def pool(self):
+        """The published questions this quiz draws from."""
+        questions = Question.objects.published()
+        return questions if self.draws_from_all else questions.filter(quizzes=self)
+
+    def size(self, pool_size: int) -> int:
+        return min(self.draw, pool_size) if self.draw else pool_size
+
+    def time_limit_minutes(self, size: int) -> int:
+        return self.minutes or max(1, size)
+
+
+class Learner(models.Model):
+    """Whoever is learning: tied to a browser session until the progress issue adds accounts."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Learner {self.pk}" + (f" ({self.user})" if self.user_id else "")
+
+
+class Attempt(models.Model):
+    class Mode(models.TextChoices):
+        PRACTICE = "practice", "Practice"
+        INTERVIEW = "interview", "Interview"
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="attempts")
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.PRACTICE)
+    question_ids = models.JSONField(help_text="The questions asked, in order.")
+    choice_order = models.JSONField(
+        default=dict, help_text="{question id: [choice ids in the order shown]}."
+    )
+    total = models.PositiveSmallIntegerField()
+    answered = models.PositiveSmallIntegerField(default=0)
+    correct = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    deadline = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} ({self.get_mode_display()}) #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quiz:attempt_resume", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def score_percent(self) -> int:
+        return round(100 * self.correct / self.total) if self.total else 0
+
+    def question_url(self, number: int) -> str:
+        return reverse("quiz:question", args=[self.pk, number])
+
+
+class Answer(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    choices = models.ManyToManyField(Choice, blank=True, related_name="answers")
+    given_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    given_bool = models.BooleanField(null=True, blank=True)
+    correct = models.BooleanField()
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["answered_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="one_answer_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question} → {'right' if self.correct else 'wrong'}"

@@ -1,10 +1,12 @@
 """Shared test set-up: plain static storage, Playwright on Debian's Chromium."""
 
 import os
+from io import StringIO
 import shutil
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls
 # from it when the browser tests use live_server.
@@ -35,18 +37,14 @@ def _plain_static_storage(settings):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The shipped content, loaded once into the test database."""
-    from learn.services import content_load
-
     with django_db_blocker.unblock():
-        content_load()
+        call_command("load_content", stdout=StringIO())
 
 
 @pytest.fixture
 def shipped_content(db):
     """The shipped content, for tests whose database was flushed (live_server, transactional)."""
-    from learn.services import content_load
-
-    content_load()
+    call_command("load_content", stdout=StringIO())
 
 
 @pytest.fixture(autouse=True)

@@ -27,3 +27,17 @@ def markdown_inline(text: str) -> SafeString:
 def http_exchange(text: str) -> SafeString:
     """A raw HTTP request/response, highlighted on the server."""
     return highlight_code(text or "", "http")
+
+
+@register.filter
+def highlight(code: str, language: str) -> SafeString:
+    """A code snippet in `language`, highlighted on the server."""
+    return highlight_code(code or "", language or "text")
+
+
+@register.filter
+def duration_text(value) -> str:
+    """A timedelta as "3 min 20 s"."""
+    seconds = max(0, int(value.total_seconds()))
+    minutes, seconds = divmod(seconds, 60)
+    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"

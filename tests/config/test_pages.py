@@ -53,7 +53,7 @@ def test_htmx_is_served_from_the_site_and_swaps_form_errors(client):
     html = client.get("/").text
     assert '<script src="/static/django_htmx/htmx-2.min.js"' in html
     assert '"allowEval":false' in html
-    assert '{"code":"(400|422)","swap":true' in html
+    assert '{"code":"(400|404|409|422)","swap":true' in html
 
 
 def test_healthz_answers_200_after_a_database_round_trip(client):

@@ -1,0 +1,285 @@
+"""Question files in and out: one importer for the CLI, load_content and the admin."""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from learn.models import Lesson, StatusCode
+from learn.services import LoadResult
+from quiz.models import Choice, Question, Quiz
+from quiz.validation import question_problems
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+QUESTION_KEYS = {
+    "slug", "type", "prompt", "snippet", "choices", "answer", "explanation", "codes", "lesson",
+    "difficulty", "published",
+}  # fmt: skip
+QUIZ_KEYS = {"slug", "title", "description", "position", "draw", "minutes", "pool"}
+
+
+class QuestionFileError(Exception):
+    """The files have problems; `problems` names file, question slug and field. Nothing changed."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class ParsedQuestion:
+    slug: str
+    fields: dict[str, Any]
+    choices: list[tuple[str, bool, str]]
+    codes: list[int]
+    lesson: str | None
+
+
+@dataclass
+class ParsedFile:
+    name: str
+    quiz: dict[str, Any] | None = None
+    questions: list[ParsedQuestion] = field(default_factory=list)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _parse_question(raw: Any, where: str, problems: list[str]) -> ParsedQuestion | None:
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: each question must be a mapping of fields")
+        return None
+    slug = _text(raw.get("slug"))
+    where = f"{where}: {slug or '(no slug)'}"
+    if not slug:
+        problems.append(f"{where}: slug: is required")
+        return None
+    if not SLUG.match(slug):
+        problems.append(f"{where}: slug: use lowercase letters, digits and hyphens")
+    for key in sorted(set(raw) - QUESTION_KEYS):
+        problems.append(f"{where}: {key}: unknown field")
+    qtype = raw.get("type")
+    choices_raw = raw.get("choices") or []
+    if not isinstance(choices_raw, list) or not all(isinstance(c, dict) for c in choices_raw):
+        problems.append(f"{where}: choices: must be a list of {{text, correct, why}} mappings")
+        choices_raw = []
+    choices = []
+    for number, choice in enumerate(choices_raw, start=1):
+        for key in sorted(set(choice) - {"text", "correct", "why"}):
+            problems.append(f"{where}: choices: choice {number} has an unknown field '{key}'")
+        if not isinstance(choice.get("correct", False), bool):
+            problems.append(f"{where}: choices: choice {number}: 'correct' must be true or false")
+        choices.append(
+            (_text(choice.get("text")), bool(choice.get("correct")), _text(choice.get("why")))
+        )
+    answer = raw.get("answer")
+    difficulty = raw.get("difficulty", 1)
+    for name, message in question_problems(
+        type=qtype,
+        prompt=raw.get("prompt"),
+        explanation=raw.get("explanation"),
+        choices=[{"text": t, "correct": c} for t, c, _ in choices],
+        answer_code=answer if qtype == "code" else None,
+        answer_bool=answer if qtype == "truefalse" else None,
+        difficulty=difficulty,
+    ).items():
+        problems.append(f"{where}: {name}: {message}")
+    if qtype in ("single", "multiple") and answer is not None:
+        problems.append(f"{where}: answer: a {qtype} question is answered by its choices")
+    snippet = raw.get("snippet") or {}
+    if not isinstance(snippet, dict) or (snippet and set(snippet) != {"language", "code"}):
+        problems.append(f"{where}: snippet: needs exactly 'language' and 'code'")
+        snippet = {}
+    codes = raw.get("codes") or []
+    if not isinstance(codes, list) or not all(
+        isinstance(c, int) and not isinstance(c, bool) for c in codes
+    ):
+        problems.append(f"{where}: codes: must be a list of status codes such as [401, 403]")
+        codes = []
+    lesson = raw.get("lesson")
+    if lesson is not None and not isinstance(lesson, str):
+        problems.append(f"{where}: lesson: must be a lesson slug")
+        lesson = None
+    published = raw.get("published", True)
+    if not isinstance(published, bool):
+        problems.append(f"{where}: published: must be true or false")
+    return ParsedQuestion(
+        slug=slug,
+        fields={
+            "type": qtype,
+            "prompt": _text(raw.get("prompt")),
+            "snippet_language": _text(snippet.get("language")),
+            "snippet_code": str(snippet.get("code") or "").rstrip(),
+            "answer_code": answer if qtype == "code" else None,
+            "answer_bool": answer if qtype == "truefalse" else None,
+            "explanation": _text(raw.get("explanation")),
+            "difficulty": difficulty,
+            "published": published is not False,
+        },
+        choices=choices,
+        codes=codes,
+        lesson=lesson,
+    )
+
+
+def _parse_quiz(raw: Any, where: str, problems: list[str]) -> dict[str, Any] | None:
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: quiz: must be a mapping with slug and title")
+        return None
+    for key in sorted(set(raw) - QUIZ_KEYS):
+        problems.append(f"{where}: quiz: {key}: unknown field")
+    slug, title = _text(raw.get("slug")), _text(raw.get("title"))
+    if not slug or not SLUG.match(slug):
+        problems.append(f"{where}: quiz: slug: is required (lowercase letters, digits, hyphens)")
+    if not title:
+        problems.append(f"{where}: quiz: title: is required")
+    for name in ("position", "draw", "minutes"):
+        value = raw.get(name)
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 1
+        ):
+            problems.append(f"{where}: quiz: {name}: must be a positive whole number")
+    if raw.get("pool") not in (None, "all"):
+        problems.append(f"{where}: quiz: pool: the only value is 'all'")
+    return {
+        "slug": slug,
+        "title": title,
+        "description": _text(raw.get("description")),
+        "position": raw.get("position") or 100,
+        "draw": raw.get("draw"),
+        "minutes": raw.get("minutes"),
+        "draws_from_all": raw.get("pool") == "all",
+    }
+
+
+def parse_files(sources: list[tuple[str, str]]) -> tuple[list[ParsedFile], list[str]]:
+    """Parse and validate (name, text) pairs; return the files and every problem found."""
+    problems: list[str] = []
+    files: list[ParsedFile] = []
+    for name, text in sources:
+        try:
+            document = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            problems.append(f"{name}: not valid YAML: {str(error).splitlines()[0]}")
+            continue
+        if not isinstance(document, dict) or set(document) - {"quiz", "questions"}:
+            problems.append(f"{name}: expected top-level 'quiz:' (optional) and 'questions:' only")
+            continue
+        parsed = ParsedFile(name=name)
+        if "quiz" in document:
+            parsed.quiz = _parse_quiz(document["quiz"], name, problems)
+        raw_questions = document.get("questions") or []
+        if not isinstance(raw_questions, list):
+            problems.append(f"{name}: questions: must be a list")
+            raw_questions = []
+        for raw in raw_questions:
+            question = _parse_question(raw, name, problems)
+            if question:
+                parsed.questions.append(question)
+        files.append(parsed)
+
+    seen: dict[str, str] = {}
+    for parsed in files:
+        for question in parsed.questions:
+            if question.slug in seen:
+                problems.append(
+                    f"{parsed.name}: {question.slug}: slug: also used in {seen[question.slug]}"
+                )
+            seen[question.slug] = parsed.name
+    lessons = set(Lesson.objects.values_list("slug", flat=True))
+    codes = set(StatusCode.objects.values_list("code", flat=True))
+    for parsed in files:
+        for question in parsed.questions:
+            where = f"{parsed.name}: {question.slug}"
+            if question.lesson and question.lesson not in lessons:
+                problems.append(f"{where}: lesson: no lesson has the slug '{question.lesson}'")
+            for code in question.codes:
+                if code not in codes:
+                    problems.append(f"{where}: codes: {code} is not a status code we know")
+    return files, problems
+
+
+def _upsert_question(question: ParsedQuestion, lessons: dict[str, Lesson], codes) -> str:
+    fields = dict(question.fields, lesson=lessons.get(question.lesson))
+    instance = Question.objects.filter(slug=question.slug).first()
+    outcome = "unchanged"
+    if instance is None:
+        instance = Question.objects.create(slug=question.slug, **fields)
+        outcome = "created"
+    elif any(getattr(instance, key) != value for key, value in fields.items()):
+        for key, value in fields.items():
+            setattr(instance, key, value)
+        instance.save()
+        outcome = "updated"
+    have = [(c.text, c.correct, c.why) for c in instance.choices.all()]
+    if have != question.choices:
+        instance.choices.all().delete()
+        Choice.objects.bulk_create(
+            Choice(question=instance, position=i, text=t, correct=c, why=w)
+            for i, (t, c, w) in enumerate(question.choices)
+        )
+        outcome = "updated" if outcome == "unchanged" else outcome
+    if set(instance.codes.values_list("code", flat=True)) != set(question.codes):
+        instance.codes.set([codes[c] for c in question.codes])
+        outcome = "updated" if outcome == "unchanged" else outcome
+    return outcome
+
+
+@transaction.atomic
+def questions_import(sources: list[tuple[str, str]], *, dry_run: bool = False) -> list[LoadResult]:
+    """Import question files all or nothing; with dry_run, report and roll back."""
+    files, problems = parse_files(sources)
+    if problems:
+        raise QuestionFileError(problems)
+    lessons = Lesson.objects.in_bulk(field_name="slug")
+    codes = StatusCode.objects.in_bulk(field_name="code")
+    question_result, quiz_result = LoadResult("Questions"), LoadResult("Quizzes")
+    for parsed in files:
+        slugs = []
+        for question in parsed.questions:
+            outcome = _upsert_question(question, lessons, codes)
+            setattr(question_result, outcome, getattr(question_result, outcome) + 1)
+            slugs.append(question.slug)
+        if parsed.quiz:
+            _upsert_quiz(parsed.quiz, slugs, quiz_result)
+    if dry_run:
+        transaction.set_rollback(True)
+    return [question_result, quiz_result]
+
+
+def _upsert_quiz(data: dict[str, Any], slugs: list[str], result: LoadResult) -> None:
+    slug = data.pop("slug")
+    quiz = Quiz.objects.filter(slug=slug).first()
+    outcome = "unchanged"
+    if quiz is None:
+        quiz = Quiz.objects.create(slug=slug, **data)
+        outcome = "created"
+    elif any(getattr(quiz, key) != value for key, value in data.items()):
+        for key, value in data.items():
+            setattr(quiz, key, value)
+        quiz.save()
+        outcome = "updated"
+    wanted = set(Question.objects.filter(slug__in=slugs).values_list("id", flat=True))
+    if set(quiz.questions.values_list("id", flat=True)) != wanted:
+        quiz.questions.set(wanted)
+        outcome = "updated" if outcome == "unchanged" else outcome
+    setattr(result, outcome, getattr(result, outcome) + 1)
+
+
+def read_sources(paths: list[Path]) -> list[tuple[str, str]]:
+    return [(path.name, path.read_text(encoding="utf-8")) for path in paths]
+
+
+def content_load() -> list[LoadResult]:
+    """`load_content`'s hook: import every shipped question file."""
+    from learn.services import ContentError
+
+    try:
+        return questions_import(read_sources(sorted(CONTENT_DIR.glob("*.yaml"))))
+    except QuestionFileError as error:
+        raise ContentError(error.problems) from error

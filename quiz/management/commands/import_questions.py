@@ -1,0 +1,36 @@
+"""Import question files (the format of quiz/content/*.yaml), all or nothing."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from quiz.importer import QuestionFileError, questions_import, read_sources
+
+
+class Command(BaseCommand):
+    help = "Validate whole question files, then import them all or change nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", type=Path, help="YAML question files")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would change, change nothing."
+        )
+
+    def handle(self, *args, files: list[Path], dry_run: bool, **options):
+        missing = [str(path) for path in files if not path.is_file()]
+        if missing:
+            raise CommandError(f"No such file: {', '.join(missing)}")
+        try:
+            results = questions_import(read_sources(files), dry_run=dry_run)
+        except QuestionFileError as error:
+            raise CommandError(
+                "Nothing was imported. Fix these problems first:\n  " + "\n  ".join(error.problems)
+            ) from error
+        except UnicodeDecodeError as error:
+            raise CommandError(
+                f"Nothing was imported: a file is not UTF-8 text ({error})."
+            ) from error
+        for result in results:
+            self.stdout.write(str(result))
+        if dry_run:
+            self.stdout.write("Dry run: nothing was changed.")

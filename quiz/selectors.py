@@ -1,0 +1,97 @@
+"""Reads for the quiz pages."""
+
+from dataclasses import dataclass
+
+from django.db.models import F, Max
+
+from learn.registry import CLASS_NAMES
+from quiz.models import Answer, Attempt, Choice, Learner, Question, Quiz
+
+LEARNER_KEY = "learner_id"
+
+
+def current_learner(session) -> Learner | None:
+    """The learner tied to this browser session, if one was ever created."""
+    pk = session.get(LEARNER_KEY)
+    return Learner.objects.filter(pk=pk).first() if pk else None
+
+
+def quizzes_with_best_scores(learner: Learner | None) -> list[Quiz]:
+    """Published quizzes with `size` and the learner's `best` score in percent (or None)."""
+    quizzes = list(Quiz.objects.for_list())
+    best: dict[int, int] = {}
+    if learner is not None:
+        best = dict(
+            Attempt.objects.filter(learner=learner, finished_at__isnull=False, total__gt=0)
+            .values("quiz")
+            .annotate(best=Max(F("correct") * 100 / F("total")))
+            .values_list("quiz", "best")
+        )
+    all_questions = (
+        Question.objects.published().count() if any(q.draws_from_all for q in quizzes) else 0
+    )
+    for quiz in quizzes:
+        pool = all_questions if quiz.draws_from_all else quiz.pool_size
+        quiz.size_now = quiz.size(pool)
+        quiz.best = best.get(quiz.pk)
+    return quizzes
+
+
+def shown_choices(attempt: Attempt, question: Question) -> list[Choice]:
+    """The question's choices in this attempt's fixed order (uses prefetched choices)."""
+    by_id = {choice.pk: choice for choice in question.choices.all()}
+    order = attempt.choice_order.get(str(question.pk), [])
+    return [by_id[pk] for pk in order if pk in by_id]
+
+
+@dataclass
+class ResultRow:
+    number: int
+    question: Question
+    answer: Answer | None
+    given_text: str
+
+
+@dataclass
+class ClassScore:
+    digit: int
+    name: str
+    correct: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.correct / self.total) if self.total else 0
+
+
+def attempt_results(attempt: Attempt) -> tuple[list[ResultRow], list[ClassScore]]:
+    """Every question of the attempt with the learner's answer, and the score per class."""
+    questions = Question.objects.filter(pk__in=attempt.question_ids).prefetch_related(
+        "choices", "codes"
+    )
+    by_id = {q.pk: q for q in questions}
+    answers = {
+        a.question_id: a for a in Answer.objects.filter(attempt=attempt).prefetch_related("choices")
+    }
+    rows, per_class = [], {}
+    for number, pk in enumerate(attempt.question_ids, start=1):
+        question = by_id.get(pk)
+        if question is None:
+            continue
+        answer = answers.get(pk)
+        rows.append(ResultRow(number, question, answer, given_text(question, answer)))
+        for digit in sorted({code.code // 100 for code in question.codes.all()}):
+            score = per_class.setdefault(digit, ClassScore(digit, CLASS_NAMES[digit], 0, 0))
+            score.total += 1
+            score.correct += int(bool(answer and answer.correct))
+    return rows, [per_class[d] for d in sorted(per_class)]
+
+
+def given_text(question: Question, answer: Answer | None) -> str:
+    if answer is None:
+        return "Not answered"
+    if question.type == Question.Type.CODE:
+        return str(answer.given_code)
+    if question.type == Question.Type.TRUEFALSE:
+        return "True" if answer.given_bool else "False"
+    return " · ".join(choice.text for choice in answer.choices.all())

@@ -1,0 +1,126 @@
+"""Writes for the quiz: starting attempts, grading and recording answers, finishing."""
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from quiz.models import Answer, Attempt, Choice, Learner, Question, Quiz
+
+
+class AnswerRefused(Exception):
+    """The answer cannot be taken in the attempt's current state (HTTP 409)."""
+
+
+@dataclass(frozen=True)
+class Given:
+    """A validated answer: chosen choices (single/multiple), a code, or true/false."""
+
+    choices: tuple[Choice, ...] = ()
+    code: int | None = None
+    boolean: bool | None = None
+
+
+def learner_create() -> Learner:
+    return Learner.objects.create()
+
+
+def grade(question: Question, given: Given) -> bool:
+    """Right or wrong. Multiple choice is right only when exactly the correct set is picked."""
+    if question.type == Question.Type.CODE:
+        return given.code == question.answer_code
+    if question.type == Question.Type.TRUEFALSE:
+        return given.boolean == question.answer_bool
+    correct = {choice.pk for choice in question.choices.all() if choice.correct}
+    return {choice.pk for choice in given.choices} == correct
+
+
+@transaction.atomic
+def attempt_start(
+    *,
+    learner: Learner,
+    quiz: Quiz,
+    mode: str,
+    question_ids: list[int] | None = None,
+    rng: random.Random | None = None,
+) -> Attempt:
+    """Draw the questions, fix the order of every question's choices, set the deadline."""
+    rng = rng or random.SystemRandom()
+    pool = list(quiz.pool().order_by("id").values_list("id", flat=True))
+    if question_ids is not None:
+        chosen = [pk for pk in question_ids if pk in set(pool)]
+    elif quiz.draw and quiz.draw < len(pool):
+        chosen = rng.sample(pool, quiz.draw)
+    else:
+        chosen = pool
+    orders: dict[str, list[int]] = {}
+    for question_id, choice_id in Choice.objects.filter(question_id__in=chosen).values_list(
+        "question_id", "id"
+    ):
+        orders.setdefault(str(question_id), []).append(choice_id)
+    for ids in orders.values():
+        rng.shuffle(ids)
+    now = timezone.now()
+    deadline = None
+    if mode == Attempt.Mode.INTERVIEW:
+        deadline = now + timedelta(minutes=quiz.time_limit_minutes(len(chosen)))
+    return Attempt.objects.create(
+        learner=learner,
+        quiz=quiz,
+        mode=mode,
+        question_ids=chosen,
+        choice_order=orders,
+        total=len(chosen),
+        deadline=deadline,
+    )
+
+
+def attempt_is_overdue(attempt: Attempt) -> bool:
+    return attempt.deadline is not None and timezone.now() > attempt.deadline
+
+
+@transaction.atomic
+def attempt_finish(*, attempt: Attempt) -> Attempt:
+    """Close the attempt (idempotent); an overdue one closes at its deadline."""
+    if attempt.finished_at is None:
+        finished = min(timezone.now(), attempt.deadline) if attempt.deadline else timezone.now()
+        Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(finished_at=finished)
+        attempt.refresh_from_db()
+    return attempt
+
+
+@transaction.atomic
+def answer_submit(*, attempt: Attempt, question: Question, given: Given) -> Answer:
+    """Grade and record one answer, and count it on the attempt; all or nothing."""
+    attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    if attempt.finished_at is not None:
+        raise AnswerRefused("This attempt is already finished, so it takes no more answers.")
+    if attempt_is_overdue(attempt):
+        raise AnswerRefused(
+            "Time is up: this interview-mode attempt ended at its deadline, so the answer was "
+            "not counted. Your results are ready."
+        )
+    correct = grade(question, given)
+    try:
+        with transaction.atomic():
+            answer = Answer.objects.create(
+                attempt=attempt,
+                question=question,
+                given_code=given.code,
+                given_bool=given.boolean,
+                correct=correct,
+            )
+    except IntegrityError:
+        raise AnswerRefused("You have already answered this question in this attempt.") from None
+    if given.choices:
+        answer.choices.set(given.choices)
+    Attempt.objects.filter(pk=attempt.pk).update(
+        answered=F("answered") + 1, correct=F("correct") + int(correct)
+    )
+    attempt.refresh_from_db()
+    if attempt.answered >= attempt.total:
+        Attempt.objects.filter(pk=attempt.pk).update(finished_at=timezone.now())
+    return answer

@@ -1,0 +1,43 @@
+// Quiz keyboard shortcuts, focus after htmx swaps, and the interview countdown.
+// Loaded as a file (no inline script), so it works under the site's strict CSP.
+(function () {
+  "use strict";
+
+  function isTyping(target) {
+    return target && (target.tagName === "TEXTAREA" ||
+      (target.tagName === "INPUT" && (target.type === "text" || target.type === "search" || !target.type)));
+  }
+
+  // Number keys pick a choice; Enter then submits the form natively.
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target)) return;
+    if (!/^[1-9]$/.test(event.key)) return;
+    var input = document.querySelector('.answer-form input[data-key="' + event.key + '"]');
+    if (!input) return;
+    event.preventDefault();
+    if (input.type === "checkbox") input.checked = !input.checked; else input.checked = true;
+    input.focus();
+  });
+
+  // After htmx swaps in feedback (or an error), move focus there so it is read out.
+  document.addEventListener("htmx:afterSwap", function () {
+    var target = document.getElementById("feedback") || document.getElementById("answer-error");
+    if (target) {
+      if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+      target.focus();
+    }
+  });
+
+  // Interview mode: show the time left; the server enforces the deadline.
+  var timer = document.querySelector("[data-seconds-left]");
+  if (timer) {
+    var end = Date.now() + 1000 * parseInt(timer.getAttribute("data-seconds-left"), 10);
+    var tick = function () {
+      var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+      var minutes = Math.floor(left / 60), seconds = left % 60;
+      timer.textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+      if (left > 0) window.setTimeout(tick, 1000);
+    };
+    tick();
+  }
+})();
