@@ -1,8 +1,8 @@
 """Shared test set-up: plain static storage, Playwright on Debian's Chromium."""
 
 import os
-from io import StringIO
 import shutil
+from io import StringIO
 from pathlib import Path
 
 import pytest
