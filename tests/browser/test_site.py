@@ -18,7 +18,7 @@ def test_visitor_reaches_each_section_by_clicking(page: Page, site):
     for link, heading in [
         ("Learn", "Lessons"),
         ("Reference", "HTTP status codes"),
-        ("Quiz", "Quiz"),
+        ("Quiz", "Quizzes"),
         ("Progress", "Your progress"),
     ]:
         nav.get_by_role("link", name=link).click()
