@@ -185,7 +185,7 @@ def parse_lessons(directory: Path, known_codes: set[int], problems: list[str]) -
     return lessons
 
 
-def _upsert(model, lookup: dict, fields: dict) -> tuple[Any, str]:
+def upsert(model, lookup: dict, fields: dict) -> tuple[Any, str]:
     """Create or update one row; say whether it was "created", "updated" or "unchanged"."""
     instance = model.objects.filter(**lookup).first()
     if instance is None:
@@ -198,7 +198,8 @@ def _upsert(model, lookup: dict, fields: dict) -> tuple[Any, str]:
     return instance, "updated"
 
 
-def _count(result: LoadResult, outcome: str, related_changed: bool) -> None:
+def count_outcome(result: LoadResult, outcome: str, related_changed: bool = False) -> None:
+    """Add one row's outcome to the report; a change to its relations makes it updated."""
     if outcome == "unchanged" and related_changed:
         outcome = "updated"
     setattr(result, outcome, getattr(result, outcome) + 1)
@@ -219,7 +220,7 @@ def content_load(*, directory: Path | None = None) -> list[LoadResult]:
     by_code: dict[int, StatusCode] = {}
     for code, fields in sorted(codes.items()):
         values = {k: v for k, v in fields.items() if k not in ("code", "related")}
-        by_code[code], outcomes[code] = _upsert(StatusCode, {"code": code}, values)
+        by_code[code], outcomes[code] = upsert(StatusCode, {"code": code}, values)
     links = StatusCode.related.through.objects.values_list(
         "from_statuscode__code", "to_statuscode__code"
     )
@@ -231,12 +232,12 @@ def content_load(*, directory: Path | None = None) -> list[LoadResult]:
         related_changed = wanted != have_related.get(code, set())
         if related_changed:
             by_code[code].related.set([by_code[other] for other in wanted])
-        _count(code_result, outcomes[code], related_changed)
+        count_outcome(code_result, outcomes[code], related_changed)
 
     lesson_result = LoadResult("Lessons")
     for slug, fields in sorted(lessons.items(), key=lambda item: item[1]["position"]):
         values = {k: v for k, v in fields.items() if k not in ("slug", "codes", "followups")}
-        lesson, outcome = _upsert(Lesson, {"slug": slug}, values)
+        lesson, outcome = upsert(Lesson, {"slug": slug}, values)
         wanted_codes = set(fields["codes"])
         codes_changed = wanted_codes != set(lesson.codes.values_list("code", flat=True))
         if codes_changed:
@@ -250,5 +251,5 @@ def content_load(*, directory: Path | None = None) -> list[LoadResult]:
                 FollowUp(lesson=lesson, position=index, question=question, answer=answer)
                 for index, (question, answer) in enumerate(wanted_followups)
             )
-        _count(lesson_result, outcome, codes_changed or followups_changed)
+        count_outcome(lesson_result, outcome, codes_changed or followups_changed)
     return [code_result, lesson_result]

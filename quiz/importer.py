@@ -9,7 +9,7 @@ import yaml
 from django.db import transaction
 
 from learn.models import Lesson, StatusCode
-from learn.services import LoadResult
+from learn.services import LoadResult, count_outcome, upsert
 from quiz.models import Choice, Question, Quiz
 from quiz.validation import question_problems
 
@@ -204,30 +204,24 @@ def parse_files(sources: list[tuple[str, str]]) -> tuple[list[ParsedFile], list[
     return files, problems
 
 
-def _upsert_question(question: ParsedQuestion, lessons: dict[str, Lesson], codes) -> str:
+def _upsert_question(
+    question: ParsedQuestion, lessons: dict[str, Lesson], codes
+) -> tuple[str, bool]:
     fields = dict(question.fields, lesson=lessons.get(question.lesson))
-    instance = Question.objects.filter(slug=question.slug).first()
-    outcome = "unchanged"
-    if instance is None:
-        instance = Question.objects.create(slug=question.slug, **fields)
-        outcome = "created"
-    elif any(getattr(instance, key) != value for key, value in fields.items()):
-        for key, value in fields.items():
-            setattr(instance, key, value)
-        instance.save()
-        outcome = "updated"
-    have = [(c.text, c.correct, c.why) for c in instance.choices.all()]
-    if have != question.choices:
+    instance, outcome = upsert(Question, {"slug": question.slug}, fields)
+    choices_changed = [(c.text, c.correct, c.why) for c in instance.choices.all()] != (
+        question.choices
+    )
+    if choices_changed:
         instance.choices.all().delete()
         Choice.objects.bulk_create(
             Choice(question=instance, position=i, text=t, correct=c, why=w)
             for i, (t, c, w) in enumerate(question.choices)
         )
-        outcome = "updated" if outcome == "unchanged" else outcome
-    if set(instance.codes.values_list("code", flat=True)) != set(question.codes):
+    codes_changed = set(instance.codes.values_list("code", flat=True)) != set(question.codes)
+    if codes_changed:
         instance.codes.set([codes[c] for c in question.codes])
-        outcome = "updated" if outcome == "unchanged" else outcome
-    return outcome
+    return outcome, choices_changed or codes_changed
 
 
 @transaction.atomic
@@ -242,8 +236,7 @@ def questions_import(sources: list[tuple[str, str]], *, dry_run: bool = False) -
     for parsed in files:
         slugs = []
         for question in parsed.questions:
-            outcome = _upsert_question(question, lessons, codes)
-            setattr(question_result, outcome, getattr(question_result, outcome) + 1)
+            count_outcome(question_result, *_upsert_question(question, lessons, codes))
             slugs.append(question.slug)
         if parsed.quiz:
             _upsert_quiz(parsed.quiz, slugs, quiz_result)
@@ -253,22 +246,13 @@ def questions_import(sources: list[tuple[str, str]], *, dry_run: bool = False) -
 
 
 def _upsert_quiz(data: dict[str, Any], slugs: list[str], result: LoadResult) -> None:
-    slug = data.pop("slug")
-    quiz = Quiz.objects.filter(slug=slug).first()
-    outcome = "unchanged"
-    if quiz is None:
-        quiz = Quiz.objects.create(slug=slug, **data)
-        outcome = "created"
-    elif any(getattr(quiz, key) != value for key, value in data.items()):
-        for key, value in data.items():
-            setattr(quiz, key, value)
-        quiz.save()
-        outcome = "updated"
+    fields = {key: value for key, value in data.items() if key != "slug"}
+    quiz, outcome = upsert(Quiz, {"slug": data["slug"]}, fields)
     wanted = set(Question.objects.filter(slug__in=slugs).values_list("id", flat=True))
-    if set(quiz.questions.values_list("id", flat=True)) != wanted:
+    questions_changed = set(quiz.questions.values_list("id", flat=True)) != wanted
+    if questions_changed:
         quiz.questions.set(wanted)
-        outcome = "updated" if outcome == "unchanged" else outcome
-    setattr(result, outcome, getattr(result, outcome) + 1)
+    count_outcome(result, outcome, questions_changed)
 
 
 def read_sources(paths: list[Path]) -> list[tuple[str, str]]:
