@@ -40,14 +40,22 @@ def lesson_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def code_list(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    if len(query) > MAX_QUERY_LENGTH:
-        context = {"query": query[:MAX_QUERY_LENGTH], "groups": [], "error": True}
-        template = "learn/code_list.html#results" if request.htmx else "learn/code_list.html"
+    template = "learn/code_list.html#results" if request.htmx else "learn/code_list.html"
+    error = _search_problem(query)
+    if error:
+        context = {"query": query[:MAX_QUERY_LENGTH].replace("\x00", ""), "error": error}
         return render(request, template, context, status=HTTPStatus.BAD_REQUEST)
     codes = list(StatusCode.objects.for_list().search(query))
     context = {"query": query, "groups": selectors.codes_grouped(codes), "count": len(codes)}
-    template = "learn/code_list.html#results" if request.htmx else "learn/code_list.html"
     return render(request, template, context)
+
+
+def _search_problem(query: str) -> str:
+    if len(query) > MAX_QUERY_LENGTH:
+        return f"That search is too long: use at most {MAX_QUERY_LENGTH} characters."
+    if any(ord(char) < 32 for char in query):
+        return "That search contains control characters: type letters or digits."
+    return ""
 
 
 @require_GET

@@ -121,6 +121,13 @@ def test_an_overlong_search_is_a_clear_400(client):
     assert "That search is too long" in response.text
 
 
+def test_a_search_with_control_characters_is_a_clear_400(client):
+    for headers in ({}, {"HX-Request": "true"}):
+        response = client.get("/codes/", {"q": "40\x00"}, headers=headers)
+        assert response.status_code == HTTPStatus.BAD_REQUEST
+        assert "control characters" in response.text
+
+
 def test_link_labels_use_the_common_name_for_418():
     assert display_name(418) == "I'm a teapot"
     assert display_name(404) == "Not Found"
