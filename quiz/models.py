@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from learn.models import Lesson, StatusCode
 
@@ -151,10 +152,13 @@ class Quiz(models.Model):
 
 
 class Learner(models.Model):
-    """Whoever is learning: tied to a browser session until the progress issue adds accounts."""
+    """Whoever is learning: tied to a browser session, or to an account once they sign up."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
+    )
+    timezone = models.CharField(
+        max_length=64, blank=True, help_text="IANA name from the browser, e.g. Europe/Berlin."
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -166,9 +170,20 @@ class Attempt(models.Model):
     class Mode(models.TextChoices):
         PRACTICE = "practice", "Practice"
         INTERVIEW = "interview", "Interview"
+        REVIEW = "review", "Review"
 
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="attempts")
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    quiz = models.ForeignKey(
+        Quiz,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attempts",
+        help_text="Empty for sets built for the learner: review, mistakes, weak codes.",
+    )
+    title = models.CharField(
+        max_length=120, blank=True, help_text="Names a set built for the learner."
+    )
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.PRACTICE)
     question_ids = models.JSONField(help_text="The questions asked, in order.")
     choice_order = models.JSONField(
@@ -185,10 +200,20 @@ class Attempt(models.Model):
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
-        return f"{self.quiz} ({self.get_mode_display()}) #{self.pk}"
+        return f"{self.name} ({self.get_mode_display()}) #{self.pk}"
 
     def get_absolute_url(self) -> str:
         return reverse("quiz:attempt_resume", args=[self.pk])
+
+    @property
+    def name(self) -> str:
+        """What the learner sees as the attempt's title."""
+        return self.quiz.title if self.quiz_id else self.title
+
+    @property
+    def shows_feedback(self) -> bool:
+        """Practice and review show feedback after each answer; interview waits for the end."""
+        return self.mode != self.Mode.INTERVIEW
 
     @property
     def is_finished(self) -> bool:
@@ -219,3 +244,72 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question} → {'right' if self.correct else 'wrong'}"
+
+
+class LessonCompletion(models.Model):
+    """A lesson the learner marked as done."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="completions")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="completions")
+    completed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["completed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "lesson"], name="one_completion_per_lesson")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} read {self.lesson}"
+
+
+class ReviewCardQuerySet(models.QuerySet):
+    def due(self, now=None):
+        return self.filter(due__lte=now or timezone.now())
+
+
+class ReviewCard(models.Model):
+    """FSRS memory state of one question for one learner; `due` and `state` mirror the JSON."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="cards")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="cards")
+    fsrs = models.JSONField(help_text="fsrs.Card.to_dict()")
+    due = models.DateTimeField()
+    state = models.PositiveSmallIntegerField(
+        help_text="fsrs.State: 1 learning, 2 review, 3 relearning."
+    )
+    reviews = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0, help_text="Reviews rated Again.")
+    last_review = models.DateTimeField(null=True, blank=True)
+
+    objects = ReviewCardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due"]
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "question"], name="one_card_per_question")
+        ]
+        indexes = [
+            models.Index(fields=["learner", "due"], name="card_learner_due"),
+            models.Index(fields=["learner", "state"], name="card_learner_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question} for {self.learner}, due {self.due:%Y-%m-%d %H:%M}"
+
+
+class ReviewLog(models.Model):
+    """One review of a card: every answer to a question is one."""
+
+    card = models.ForeignKey(ReviewCard, on_delete=models.CASCADE, related_name="logs")
+    rating = models.PositiveSmallIntegerField(help_text="fsrs.Rating: 1 Again, 3 Good.")
+    reviewed_at = models.DateTimeField()
+    due_before = models.DateTimeField(null=True, blank=True)
+    due_after = models.DateTimeField()
+    state_after = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["reviewed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.card.question_id} rated {self.rating} at {self.reviewed_at:%Y-%m-%d %H:%M}"

@@ -7,14 +7,6 @@ from django.db.models import F, Max
 from learn.registry import CLASS_NAMES
 from quiz.models import Answer, Attempt, Choice, Learner, Question, Quiz
 
-LEARNER_KEY = "learner_id"
-
-
-def current_learner(session) -> Learner | None:
-    """The learner tied to this browser session, if one was ever created."""
-    pk = session.get(LEARNER_KEY)
-    return Learner.objects.filter(pk=pk).first() if pk else None
-
 
 def quizzes_with_best_scores(learner: Learner | None) -> list[Quiz]:
     """Published quizzes with `size` and the learner's `best` score in percent (or None)."""

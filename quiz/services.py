@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from quiz import review
 from quiz.models import Answer, Attempt, Choice, Learner, Question, Quiz
 
 
@@ -24,10 +25,6 @@ class Given:
     boolean: bool | None = None
 
 
-def learner_create() -> Learner:
-    return Learner.objects.create()
-
-
 def grade(question: Question, given: Given) -> bool:
     """Right or wrong. Multiple choice is right only when exactly the correct set is picked."""
     if question.type == Question.Type.CODE:
@@ -42,20 +39,26 @@ def grade(question: Question, given: Given) -> bool:
 def attempt_start(
     *,
     learner: Learner,
-    quiz: Quiz,
+    quiz: Quiz | None,
     mode: str,
     question_ids: list[int] | None = None,
+    title: str = "",
     rng: random.Random | None = None,
 ) -> Attempt:
-    """Draw the questions, fix the order of every question's choices, set the deadline."""
+    """Draw the questions, fix the order of every question's choices, set the deadline.
+
+    Without a quiz, `question_ids` (published ones, in the order given) make a set built for
+    the learner, named by `title`: a review, their mistakes, a weak code.
+    """
     rng = rng or random.SystemRandom()
-    pool = list(quiz.pool().order_by("id").values_list("id", flat=True))
+    source = quiz.pool() if quiz is not None else Question.objects.published()
     if question_ids is not None:
-        chosen = [pk for pk in question_ids if pk in set(pool)]
-    elif quiz.draw and quiz.draw < len(pool):
-        chosen = rng.sample(pool, quiz.draw)
+        allowed = set(source.filter(pk__in=question_ids).values_list("id", flat=True))
+        chosen = list(dict.fromkeys(pk for pk in question_ids if pk in allowed))
     else:
-        chosen = pool
+        chosen = list(source.order_by("id").values_list("id", flat=True))
+        if quiz is not None and quiz.draw and quiz.draw < len(chosen):
+            chosen = rng.sample(chosen, quiz.draw)
     orders: dict[str, list[int]] = {}
     for question_id, choice_id in Choice.objects.filter(question_id__in=chosen).values_list(
         "question_id", "id"
@@ -66,10 +69,12 @@ def attempt_start(
     now = timezone.now()
     deadline = None
     if mode == Attempt.Mode.INTERVIEW:
-        deadline = now + timedelta(minutes=quiz.time_limit_minutes(len(chosen)))
+        minutes = quiz.time_limit_minutes(len(chosen)) if quiz else max(1, len(chosen))
+        deadline = now + timedelta(minutes=minutes)
     return Attempt.objects.create(
         learner=learner,
         quiz=quiz,
+        title=title,
         mode=mode,
         question_ids=chosen,
         choice_order=orders,
@@ -117,6 +122,9 @@ def answer_submit(*, attempt: Attempt, question: Question, given: Given) -> Answ
         raise AnswerRefused("You have already answered this question in this attempt.") from None
     if given.choices:
         answer.choices.set(given.choices)
+    review.card_review(
+        learner=attempt.learner, question=question, correct=correct, when=answer.answered_at
+    )
     Attempt.objects.filter(pk=attempt.pk).update(
         answered=F("answered") + 1, correct=F("correct") + int(correct)
     )

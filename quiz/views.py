@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from quiz import selectors, services
+from quiz import learners, selectors, services
 from quiz.forms import AnswerForm
 from quiz.models import Attempt, Question, Quiz
 
@@ -18,7 +18,10 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def _303(url: str) -> HttpResponse:
+QUIZ_MODES = (Attempt.Mode.PRACTICE, Attempt.Mode.INTERVIEW)
+
+
+def see_other(url: str) -> HttpResponse:
     """See Other: after a POST, the browser GETs the next page (post/redirect/get)."""
     response = HttpResponse(status=HTTPStatus.SEE_OTHER)
     response["Location"] = url
@@ -27,7 +30,7 @@ def _303(url: str) -> HttpResponse:
 
 def _own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
     """The attempt, if it belongs to this browser's learner; otherwise 404."""
-    learner = selectors.current_learner(request.session)
+    learner = learners.current_learner(request)
     if learner is None:
         raise Http404("No such attempt")
     return get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id, learner=learner)
@@ -35,7 +38,7 @@ def _own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
 
 @require_GET
 def quiz_home(request: HtmxHttpRequest) -> HttpResponse:
-    learner = selectors.current_learner(request.session)
+    learner = learners.current_learner(request)
     quizzes = selectors.quizzes_with_best_scores(learner)
     return render(request, "quiz/quiz_list.html", {"quizzes": quizzes})
 
@@ -52,7 +55,7 @@ def quiz_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 def attempt_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(Quiz.objects.published(), slug=slug)
     mode = request.POST.get("mode", Attempt.Mode.PRACTICE)
-    if mode not in Attempt.Mode.values or not quiz.pool().exists():
+    if mode not in QUIZ_MODES or not quiz.pool().exists():
         size = quiz.size(quiz.pool().count())
         context = {
             "quiz": quiz,
@@ -63,18 +66,17 @@ def attempt_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             else "This quiz has no questions yet.",
         }
         return render(request, "quiz/quiz_detail.html", context, status=HTTPStatus.BAD_REQUEST)
-    learner = selectors.current_learner(request.session) or services.learner_create()
-    request.session[selectors.LEARNER_KEY] = learner.pk
+    learner = learners.learner_for_write(request)
     attempt = services.attempt_start(learner=learner, quiz=quiz, mode=mode)
-    return _303(attempt.question_url(1))
+    return see_other(attempt.question_url(1))
 
 
 @require_GET
 def attempt_resume(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _own_attempt(request, attempt_id)
     if attempt.is_finished or services.attempt_is_overdue(attempt):
-        return _303(reverse("quiz:results", args=[attempt.pk]))
-    return _303(attempt.question_url(min(attempt.answered + 1, attempt.total)))
+        return see_other(reverse("quiz:results", args=[attempt.pk]))
+    return see_other(attempt.question_url(min(attempt.answered + 1, attempt.total)))
 
 
 @require_http_methods(["GET", "POST"])
@@ -103,22 +105,22 @@ def question(request: HtmxHttpRequest, attempt_id: int, number: int) -> HttpResp
                     services.attempt_finish(attempt=attempt)
             else:
                 attempt.refresh_from_db()
-                if attempt.mode == Attempt.Mode.INTERVIEW:
-                    return _303(_next_url(attempt, number))
+                if not attempt.shows_feedback:
+                    return see_other(_next_url(attempt, number))
                 if not request.htmx:
-                    return _303(attempt.question_url(number))
+                    return see_other(attempt.question_url(number))
                 status = HTTPStatus.CREATED
     elif attempt.mode == Attempt.Mode.INTERVIEW and (
         attempt.is_finished or services.attempt_is_overdue(attempt)
     ):
-        return _303(reverse("quiz:results", args=[attempt.pk]))
+        return see_other(reverse("quiz:results", args=[attempt.pk]))
     context = {
         "attempt": attempt,
         "number": number,
         "question": item,
         "shown": shown,
         "form": form,
-        "answer": answer if attempt.mode == Attempt.Mode.PRACTICE else None,
+        "answer": answer if attempt.shows_feedback else None,
         "picked": {c.pk for c in answer.choices.all()} if answer else set(),
         "notice": notice,
         "next_url": _next_url(attempt, number),
@@ -144,7 +146,7 @@ def _seconds_left(attempt: Attempt) -> int | None:
 def attempt_finish(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _own_attempt(request, attempt_id)
     services.attempt_finish(attempt=attempt)
-    return _303(reverse("quiz:results", args=[attempt.pk]))
+    return see_other(reverse("quiz:results", args=[attempt.pk]))
 
 
 @require_GET
@@ -154,7 +156,7 @@ def results(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
         if services.attempt_is_overdue(attempt):
             attempt = services.attempt_finish(attempt=attempt)
         elif attempt.answered < attempt.total:
-            return _303(attempt.question_url(attempt.answered + 1))
+            return see_other(attempt.question_url(attempt.answered + 1))
     rows, classes = selectors.attempt_results(attempt)
     context = {
         "attempt": attempt,
@@ -172,16 +174,12 @@ def retry_missed(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
     rows, _ = selectors.attempt_results(attempt)
     missed = [row.question.pk for row in rows if not (row.answer and row.answer.correct)]
     if not attempt.is_finished or not missed:
-        return _303(reverse("quiz:results", args=[attempt.pk]))
+        return see_other(reverse("quiz:results", args=[attempt.pk]))
     retry = services.attempt_start(
         learner=attempt.learner,
         quiz=attempt.quiz,
         mode=Attempt.Mode.PRACTICE,
         question_ids=missed,
+        title=attempt.title,
     )
-    return _303(retry.question_url(1))
-
-
-@require_GET
-def progress(request: HttpRequest) -> HttpResponse:
-    return render(request, "quiz/coming_soon.html", {"section": "progress"})
+    return see_other(retry.question_url(1))

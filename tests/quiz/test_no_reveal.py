@@ -9,7 +9,8 @@ import re
 import pytest
 
 from quiz.models import Choice, Question
-from quiz.services import attempt_start, learner_create
+from quiz.models import Learner
+from quiz.services import attempt_start
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def page(client, attempt) -> str:
 
 
 def test_no_shipped_question_page_reveals_its_answer(client):
-    learner = learner_create()
+    learner = Learner.objects.create()
     session = client.session
     session["learner_id"] = learner.pk
     session.save()

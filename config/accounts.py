@@ -1,0 +1,88 @@
+"""Accounts: sign up, log in, log out and change password, in the site's layout.
+
+Progress made before signing up or logging in is merged into the account by the quiz app's
+`user_logged_in` receiver. Invalid forms answer 400 with the errors shown in place.
+"""
+
+from http import HTTPStatus
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import UserCreationForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+
+class InvalidIs400:
+    """Form views answer an invalid submission with 400 Bad Request, not 200."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = HTTPStatus.BAD_REQUEST
+        return response
+
+
+class LoginView(InvalidIs400, auth_views.LoginView):
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(InvalidIs400, auth_views.PasswordChangeView):
+    pass
+
+
+class SignUpForm(UserCreationForm):
+    error_messages = {
+        **UserCreationForm.error_messages,
+        "password_mismatch": "The two passwords differ: type the same password twice.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update(autocomplete="username", autofocus=True)
+        self.fields["username"].error_messages["unique"] = (
+            "That username is taken. Choose another, or log in if it is yours."
+        )
+
+    def clean_username(self):
+        username = self.cleaned_data.get("username")
+        User = self._meta.model
+        if username and User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(self.fields["username"].error_messages["unique"])
+        return username
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if safe else resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(_next_url(request))
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.save()
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                f"Welcome, {user.get_username()}: your account is ready, and everything you "
+                "did in this browser is part of it.",
+            )
+            response = redirect(_next_url(request))
+            response.status_code = HTTPStatus.SEE_OTHER
+            return response
+        context = {"form": form, "next": request.POST.get("next", "")}
+        return render(request, "registration/signup.html", context, status=HTTPStatus.BAD_REQUEST)
+    return render(
+        request, "registration/signup.html", {"form": form, "next": request.GET.get("next", "")}
+    )

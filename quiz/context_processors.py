@@ -1,0 +1,38 @@
+"""What every page may show about the learner; computed only when a template asks."""
+
+from functools import cached_property
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from quiz import learners, progress, review
+
+
+class Learning:
+    def __init__(self, request: HttpRequest):
+        self.request = request
+
+    @cached_property
+    def learner(self):
+        return learners.current_learner(self.request)
+
+    @cached_property
+    def due_count(self) -> int:
+        """Review cards due now (the navigation's badge)."""
+        return review.due_count(self.learner, timezone.now()) if self.learner else 0
+
+    @cached_property
+    def done_lessons(self) -> set[int]:
+        return progress.completed_lesson_ids(self.learner)
+
+    @cached_property
+    def reading_by_group(self) -> list[progress.ReadingGroup]:
+        return progress.reading_by_group(self.done_lessons)
+
+    @cached_property
+    def reading_by_class(self) -> list[progress.ReadingGroup]:
+        return progress.reading_by_class(self.done_lessons)
+
+
+def learning(request: HttpRequest) -> dict:
+    return {"learning": Learning(request)}

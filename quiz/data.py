@@ -1,0 +1,101 @@
+"""A learner's data, whole, for the export download."""
+
+from django.utils import timezone
+
+from quiz.models import Answer, Attempt, Learner, LessonCompletion, Question, ReviewCard, ReviewLog
+
+FORMAT = "status-academy-progress/1"
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def learner_export(learner: Learner | None) -> dict:
+    """Everything stored about the learner, in plain JSON types (seven queries)."""
+    export = {
+        "format": FORMAT,
+        "exported_at": _iso(timezone.now()),
+        "learner": None,
+        "attempts": [],
+        "answers": [],
+        "lesson_completions": [],
+        "review_cards": [],
+        "review_logs": [],
+    }
+    if learner is None:
+        return export
+    export["learner"] = {
+        "username": learner.user.get_username() if learner.user_id else None,
+        "timezone": learner.timezone or None,
+        "created_at": _iso(learner.created_at),
+    }
+    attempts = list(Attempt.objects.filter(learner=learner).select_related("quiz").order_by("id"))
+    asked = {pk for a in attempts for pk in a.question_ids}
+    slugs = dict(Question.objects.filter(pk__in=asked).values_list("id", "slug"))
+    export["attempts"] = [
+        {
+            "id": a.pk,
+            "quiz": a.quiz.slug if a.quiz_id else None,
+            "title": a.name,
+            "mode": a.mode,
+            "questions": [slugs.get(pk, f"deleted-question-{pk}") for pk in a.question_ids],
+            "total": a.total,
+            "answered": a.answered,
+            "correct": a.correct,
+            "started_at": _iso(a.started_at),
+            "deadline": _iso(a.deadline),
+            "finished_at": _iso(a.finished_at),
+        }
+        for a in attempts
+    ]
+    answers = (
+        Answer.objects.filter(attempt__learner=learner)
+        .select_related("question")
+        .prefetch_related("choices")
+        .order_by("answered_at", "id")
+    )
+    export["answers"] = [
+        {
+            "attempt": a.attempt_id,
+            "question": a.question.slug,
+            "choices": [choice.text for choice in a.choices.all()],
+            "code": a.given_code,
+            "true_false": a.given_bool,
+            "correct": a.correct,
+            "answered_at": _iso(a.answered_at),
+        }
+        for a in answers
+    ]
+    export["lesson_completions"] = [
+        {"lesson": slug, "completed_at": _iso(at)}
+        for slug, at in LessonCompletion.objects.filter(learner=learner)
+        .order_by("completed_at")
+        .values_list("lesson__slug", "completed_at")
+    ]
+    cards = ReviewCard.objects.filter(learner=learner).select_related("question").order_by("id")
+    export["review_cards"] = [
+        {
+            "id": c.pk,
+            "question": c.question.slug,
+            "due": _iso(c.due),
+            "state": c.state,
+            "reviews": c.reviews,
+            "lapses": c.lapses,
+            "last_review": _iso(c.last_review),
+            "fsrs": c.fsrs,
+        }
+        for c in cards
+    ]
+    export["review_logs"] = [
+        {
+            "card": log.card_id,
+            "rating": log.rating,
+            "reviewed_at": _iso(log.reviewed_at),
+            "due_before": _iso(log.due_before),
+            "due_after": _iso(log.due_after),
+            "state_after": log.state_after,
+        }
+        for log in ReviewLog.objects.filter(card__learner=learner).order_by("reviewed_at", "id")
+    ]
+    return export

@@ -1,0 +1,143 @@
+"""Who is learning: the session's anonymous learner or the account's, and merging the two."""
+
+import zoneinfo
+from functools import cache
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from quiz.models import Attempt, Learner, LessonCompletion, ReviewCard, ReviewLog
+
+LEARNER_KEY = "learner_id"
+TIMEZONE_KEY = "tz"
+_CACHE = "_learner_cache"
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def valid_timezone(name: str) -> str:
+    """The IANA time-zone name if it is one, else "" (browsers send what Intl reports)."""
+    name = (name or "").strip()
+    return name if name in _zones() else ""
+
+
+def current_learner(request: HttpRequest) -> Learner | None:
+    """The account's learner when logged in, else the session's anonymous one; cached per request.
+
+    A session never reaches an account's learner without being logged in to that account.
+    """
+    if not hasattr(request, _CACHE):
+        learner = None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            learner = Learner.objects.filter(user=user).first()
+        elif pk := request.session.get(LEARNER_KEY):
+            learner = Learner.objects.filter(pk=pk, user__isnull=True).first()
+        setattr(request, _CACHE, learner)
+    return getattr(request, _CACHE)
+
+
+def learner_for_write(request: HttpRequest) -> Learner:
+    """The current learner, created on the first thing worth remembering (only ever on POST).
+
+    Stores the browser's time zone the first time a form brings it (`tz`, filled by site.js).
+    """
+    learner = current_learner(request)
+    user = request.user if request.user.is_authenticated else None
+    if learner is None:
+        learner = Learner.objects.create(user=user)
+        if user is None:
+            request.session[LEARNER_KEY] = learner.pk
+        setattr(request, _CACHE, learner)
+    zone = valid_timezone(request.POST.get("tz", ""))
+    if zone and not learner.timezone:
+        learner.timezone = zone
+        learner.save(update_fields=["timezone"])
+    if learner.timezone:
+        request.session[TIMEZONE_KEY] = learner.timezone
+    return learner
+
+
+def forget(request: HttpRequest) -> None:
+    """Drop the cached learner (after a merge or a deletion)."""
+    if hasattr(request, _CACHE):
+        delattr(request, _CACHE)
+
+
+@transaction.atomic
+def learner_merge(*, source: Learner, target: Learner) -> Learner:
+    """Move everything `source` learned into `target`, then delete `source`.
+
+    Attempts (and their answers) move as they are. A lesson both completed keeps the earlier
+    completion. A question both have a review card for keeps the card with more reviews
+    (on a tie, the one reviewed last); the other card's log rows move to the kept card, so
+    the review history stays whole.
+    """
+    if source.pk == target.pk:
+        return target
+    Attempt.objects.filter(learner=source).update(learner=target)
+
+    theirs = dict(
+        LessonCompletion.objects.filter(learner=target).values_list("lesson_id", "completed_at")
+    )
+    for completion in LessonCompletion.objects.filter(learner=source):
+        if completion.lesson_id not in theirs:
+            continue
+        if completion.completed_at < theirs[completion.lesson_id]:
+            LessonCompletion.objects.filter(learner=target, lesson_id=completion.lesson_id).update(
+                completed_at=completion.completed_at
+            )
+        completion.delete()
+    LessonCompletion.objects.filter(learner=source).update(learner=target)
+
+    kept = {card.question_id: card for card in ReviewCard.objects.filter(learner=target)}
+    for card in ReviewCard.objects.filter(learner=source, question_id__in=list(kept)):
+        other = kept[card.question_id]
+        mine_wins = (card.reviews, card.last_review or card.due) > (
+            other.reviews,
+            other.last_review or other.due,
+        )
+        winner, loser = (card, other) if mine_wins else (other, card)
+        ReviewLog.objects.filter(card=loser).update(card=winner)
+        loser.delete()
+        if mine_wins:
+            ReviewCard.objects.filter(pk=card.pk).update(learner=target)
+    ReviewCard.objects.filter(learner=source).update(learner=target)
+
+    if not target.timezone and source.timezone:
+        target.timezone = source.timezone
+        target.save(update_fields=["timezone"])
+    source.delete()
+    return target
+
+
+def on_login(sender, request, user, **kwargs) -> None:
+    """`user_logged_in`: the browser's anonymous progress joins the account's."""
+    if request is None:
+        return
+    pk = request.session.get(LEARNER_KEY)
+    anonymous = Learner.objects.filter(pk=pk, user__isnull=True).first() if pk else None
+    account = Learner.objects.filter(user=user).first()
+    if anonymous is not None:
+        if account is None:
+            anonymous.user = user
+            anonymous.save(update_fields=["user"])
+            account = anonymous
+        else:
+            account = learner_merge(source=anonymous, target=account)
+    request.session.pop(LEARNER_KEY, None)
+    forget(request)
+    if account is not None and account.timezone:
+        request.session[TIMEZONE_KEY] = account.timezone
+
+
+def learner_delete(learner: Learner) -> None:
+    """Everything of the learner goes: attempts, answers, completions, cards, logs, account."""
+    with transaction.atomic():
+        user = learner.user
+        learner.delete()
+        if user is not None:
+            user.delete()

@@ -1,0 +1,183 @@
+"""Progress pages: lessons marked done, the dashboard, review, practice sets, and your data."""
+
+import json
+from http import HTTPStatus
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from learn.models import Lesson
+from quiz import data, learners, progress, review, services
+from quiz.forms import DeleteForm, PractiseForm
+from quiz.models import Attempt, LessonCompletion
+from quiz.views import see_other
+
+MISTAKES_SIZE = 20
+PRACTISE_SIZE = 10
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@require_POST
+def lesson_done(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Mark a lesson as done (`done=1`) or undo it (`done=0`)."""
+    lesson = get_object_or_404(Lesson.objects.published(), slug=slug)
+    wanted = request.POST.get("done", "1")
+    if wanted not in ("0", "1"):
+        return HttpResponse(
+            "done must be 1 (mark as done) or 0 (undo).",
+            status=HTTPStatus.BAD_REQUEST,
+            content_type="text/plain; charset=utf-8",
+        )
+    if wanted == "1":
+        learner = learners.learner_for_write(request)
+        LessonCompletion.objects.get_or_create(learner=learner, lesson=lesson)
+        done = True
+    else:
+        learner = learners.current_learner(request)
+        if learner is not None:
+            LessonCompletion.objects.filter(learner=learner, lesson=lesson).delete()
+        done = False
+    if not request.htmx:
+        return see_other(lesson.get_absolute_url() + "#lesson-done")
+    context = {"lesson": lesson, "done": done}
+    return render(request, "progress/lesson_done.html#lesson-done", context)
+
+
+@require_GET
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
+    learner = learners.current_learner(request)
+    now = timezone.now()
+    zone = progress.learner_zone(learner)
+    today = progress.local_today(zone, now)
+    done = progress.completed_lesson_ids(learner)
+    codes = progress.mastery(learner)
+    days = progress.activity_by_day(learner, zone)
+    attempts, attempt_count = progress.history(learner) if learner else ([], 0)
+    context = {
+        "learner": learner,
+        "reading": progress.reading_by_group(done),
+        "lessons_done": len(done),
+        "attempts": attempts,
+        "attempt_count": attempt_count,
+        "classes": progress.mastery_by_class(codes),
+        "weakest": progress.weakest(codes),
+        "pairs": progress.confusable_pairs(codes),
+        "streak": progress.streak(set(days), today),
+        "heatmap": progress.heatmap(days, today),
+        "mistakes": len(progress.last_wrong_question_ids(learner)),
+        "zone": zone,
+        "levels": progress.LEVEL_NAMES,
+    }
+    return render(request, "progress/dashboard.html", context)
+
+
+@require_GET
+def review_home(request: HtmxHttpRequest) -> HttpResponse:
+    return render(request, "progress/review.html", _review_context(request))
+
+
+def _review_context(request: HttpRequest) -> dict:
+    learner = learners.current_learner(request)
+    now = timezone.now()
+    due = review.due_count(learner, now) if learner else 0
+    return {
+        "due": due,
+        "session_size": min(due, review.SESSION_SIZE),
+        "next_due": review.next_due(learner, now) if learner and not due else None,
+        "mistakes": len(progress.last_wrong_question_ids(learner)),
+        "has_cards": bool(learner and learner.cards.exists()),
+    }
+
+
+@require_POST
+def review_start(request: HtmxHttpRequest) -> HttpResponse:
+    """Start a review of the cards due now (up to a session's worth)."""
+    learner = learners.current_learner(request)
+    ids = review.due_question_ids(learner, timezone.now()) if learner else []
+    if not ids:
+        context = _review_context(request) | {
+            "notice": "Nothing is due right now, so there is nothing to review."
+        }
+        return render(request, "progress/review.html", context, status=HTTPStatus.CONFLICT)
+    attempt = services.attempt_start(
+        learner=learner, quiz=None, mode=Attempt.Mode.REVIEW, question_ids=ids, title="Review"
+    )
+    return see_other(attempt.question_url(1))
+
+
+@require_POST
+def mistakes_start(request: HtmxHttpRequest) -> HttpResponse:
+    """A practice set of the questions the learner last got wrong."""
+    learner = learners.current_learner(request)
+    ids = progress.last_wrong_question_ids(learner)[:MISTAKES_SIZE]
+    if not ids:
+        context = _review_context(request) | {
+            "notice": "You have no mistakes to practise: every question's latest answer is right."
+        }
+        return render(request, "progress/review.html", context, status=HTTPStatus.CONFLICT)
+    attempt = services.attempt_start(
+        learner=learner,
+        quiz=None,
+        mode=Attempt.Mode.PRACTICE,
+        question_ids=ids,
+        title="Practise my mistakes",
+    )
+    return see_other(attempt.question_url(1))
+
+
+@require_POST
+def practise_start(request: HtmxHttpRequest) -> HttpResponse:
+    """A practice set for one weak code or a confusable pair (`code` once or twice)."""
+    form = PractiseForm(request.POST)
+    if not form.is_valid():
+        message = " ".join(error for errors in form.errors.values() for error in errors)
+        context = {"status": HTTPStatus.BAD_REQUEST, "reason": message}
+        return render(request, "errors/400.html", context, status=HTTPStatus.BAD_REQUEST)
+    codes = form.cleaned_data["code"]
+    ids = progress.question_ids_for_codes(codes)[:PRACTISE_SIZE]
+    learner = learners.learner_for_write(request)
+    title = "Practise " + " and ".join(str(code) for code in codes)
+    attempt = services.attempt_start(
+        learner=learner, quiz=None, mode=Attempt.Mode.PRACTICE, question_ids=ids, title=title
+    )
+    return see_other(attempt.question_url(1))
+
+
+@require_GET
+def export(request: HtmxHttpRequest) -> HttpResponse:
+    """Everything stored about the learner, as a JSON download."""
+    learner = learners.current_learner(request)
+    body = json.dumps(data.learner_export(learner), indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="status-academy-{stamp}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def delete(request: HtmxHttpRequest) -> HttpResponse:
+    """Delete all progress (and the account): a confirmation page, then a POST."""
+    learner = learners.current_learner(request)
+    form = DeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if not form.is_valid():
+            context = {"form": form, "learner": learner}
+            return render(request, "progress/delete.html", context, status=HTTPStatus.BAD_REQUEST)
+        if learner is not None:
+            learners.learner_delete(learner)
+        elif request.user.is_authenticated:
+            request.user.delete()
+        logout(request)
+        messages.success(request, "Done: your progress and account are deleted.")
+        return see_other(reverse("home"))
+    return render(request, "progress/delete.html", {"form": form, "learner": learner})
