@@ -8,8 +8,7 @@ import re
 
 import pytest
 
-from quiz.models import Choice, Question
-from quiz.models import Learner
+from quiz.models import Choice, Learner, Question
 from quiz.services import attempt_start
 
 pytestmark = pytest.mark.django_db
