@@ -168,7 +168,7 @@ def export(request: HtmxHttpRequest) -> HttpResponse:
 def delete(request: HtmxHttpRequest) -> HttpResponse:
     """Delete all progress (and the account): a confirmation page, then a POST."""
     learner = learners.current_learner(request)
-    form = DeleteForm(request.POST or None, user=request.user)
+    form = DeleteForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST":
         if not form.is_valid():
             context = {"form": form, "learner": learner}
