@@ -49,7 +49,8 @@ def error_page(
     template = loader.get_template(
         "errors/fragment.html" if fragment else f"errors/{status.value}.html"
     )
-    context = {"status": status, "reason": reason, "allowed": allowed}
+    # A 5xx may mean the database is down: render nothing that needs the session or the user.
+    context = {"status": status, "reason": reason, "allowed": allowed, "bare": status >= 500}
     response = HttpResponse(template.render(context, request), status=status)
     if allowed:
         response["Allow"] = allowed

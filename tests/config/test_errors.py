@@ -1,8 +1,10 @@
 """Error pages render in the layout, with the right status and words that teach it."""
 
 from http import HTTPStatus
+from unittest import mock
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +54,15 @@ def test_500_page(settings):
     client = Client(raise_request_exception=False)
     response = client.get("/crash/")
     assert_teaching_page(response, HTTPStatus.INTERNAL_SERVER_ERROR, "went wrong on our side")
+
+
+def test_500_page_renders_when_the_session_store_is_down(settings, django_user_model):
+    """A 5xx page must not need the database: no account menu, no review badge."""
+    settings.ROOT_URLCONF = "tests.config.urls_for_errors"
+    client = Client(raise_request_exception=False)
+    client.force_login(django_user_model.objects.create_user("ada", password="x-long-pass-1"))
+    broken = OperationalError("database is unavailable")
+    with mock.patch("django.contrib.sessions.backends.db.SessionStore.load", side_effect=broken):
+        response = client.get("/crash/")
+    assert_teaching_page(response, HTTPStatus.INTERNAL_SERVER_ERROR, "went wrong on our side")
+    assert "Log out" not in response.text
