@@ -34,5 +34,12 @@ class Learning:
         return progress.reading_by_class(self.done_lessons)
 
 
+def learning_for(request: HttpRequest) -> Learning:
+    """One `Learning` per request, so a view and the navigation share its figures."""
+    if not hasattr(request, "_learning"):
+        request._learning = Learning(request)
+    return request._learning
+
+
 def learning(request: HttpRequest) -> dict:
-    return {"learning": Learning(request)}
+    return {"learning": learning_for(request)}

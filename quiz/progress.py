@@ -77,10 +77,8 @@ class ReadingGroup:
 
 def reading_by_group(done: set[int]) -> list[ReadingGroup]:
     """Published lessons done per group, in reading order."""
-    totals = dict(
-        Lesson.objects.published().values("group").annotate(n=Count("id")).values_list("group", "n")
-    )
     groups_of = dict(Lesson.objects.published().values_list("id", "group"))
+    totals = Counter(groups_of.values())
     finished = Counter(groups_of[pk] for pk in done if pk in groups_of)
     return [
         ReadingGroup(label, finished[key], totals[key])
@@ -124,7 +122,6 @@ class CodeMastery:
     code: int
     name: str
     answered: int = 0
-    right: int = 0
     weight_right: int = 0
     weight_total: int = 0
 

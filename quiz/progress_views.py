@@ -14,6 +14,7 @@ from django_htmx.middleware import HtmxDetails
 
 from learn.models import Lesson
 from quiz import data, learners, progress, review, services
+from quiz.context_processors import learning_for
 from quiz.forms import DeleteForm, PractiseForm
 from quiz.models import Attempt, LessonCompletion
 from quiz.views import see_other
@@ -88,7 +89,7 @@ def review_home(request: HtmxHttpRequest) -> HttpResponse:
 def _review_context(request: HttpRequest) -> dict:
     learner = learners.current_learner(request)
     now = timezone.now()
-    due = review.due_count(learner, now) if learner else 0
+    due = learning_for(request).due_count
     return {
         "due": due,
         "session_size": min(due, review.SESSION_SIZE),

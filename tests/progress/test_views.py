@@ -160,9 +160,7 @@ def test_practise_my_mistakes_takes_the_last_wrong_answers(client, quiz):
     assert response.status_code == HTTPStatus.SEE_OTHER
     mistakes = Attempt.objects.latest("pk")
     assert mistakes.title == "Practise my mistakes"
-    assert [q for q in mistakes.question_ids] == [
-        Answer.objects.get(question__slug="t-tf").question_id
-    ]
+    assert list(mistakes.question_ids) == [Answer.objects.get(question__slug="t-tf").question_id]
 
 
 def test_review_start_with_nothing_due_is_409(client, quiz):
