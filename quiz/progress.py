@@ -271,23 +271,21 @@ def activity_by_day(learner: Learner | None, zone: zoneinfo.ZoneInfo) -> Counter
     days: Counter = Counter()
     if learner is None:
         return days
-    answers = (
-        Answer.objects.filter(attempt__learner=learner)
-        .annotate(day=TruncDate("answered_at", tzinfo=zone))
-        .values("day")
-        .annotate(n=Count("id"))
-        .values_list("day", "n")
-    )
-    reads = (
-        LessonCompletion.objects.filter(learner=learner)
-        .annotate(day=TruncDate("completed_at", tzinfo=zone))
-        .values("day")
-        .annotate(n=Count("id"))
-        .values_list("day", "n")
-    )
+    answers = _per_day(Answer.objects.filter(attempt__learner=learner), "answered_at", zone)
+    reads = _per_day(LessonCompletion.objects.filter(learner=learner), "completed_at", zone)
     for day, n in [*answers, *reads]:
         days[day] += n
     return days
+
+
+def _per_day(rows, moment: str, zone: zoneinfo.ZoneInfo):
+    """(local date, count) for the rows, grouped by the day `moment` falls on in `zone`."""
+    return (
+        rows.annotate(day=TruncDate(moment, tzinfo=zone))
+        .values("day")
+        .annotate(n=Count("id"))
+        .values_list("day", "n")
+    )
 
 
 @dataclass(frozen=True)
