@@ -205,7 +205,7 @@ def test_new_visitor_learns_signs_up_and_clears_next_days_reviews(page: Page, si
     reviewed: set[str] = set()
     for number in range(1, wrong + 1):
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Question {number} of {wrong}")
-        expect(page.locator(".quiz-head .eyebrow")).to_contain_text("Review mode")
+        expect(page.locator(".quiz-head .eyebrow").get_by_role("link")).to_have_text("Review")
         prompt = card.locator(".question-prompt").inner_text()
         reviewed.add(prompt)
         assert prompt in keys, f"a review card for a question not in the quiz: {prompt}"
