@@ -86,3 +86,16 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(
         request, "registration/signup.html", {"form": form, "next": request.GET.get("next", "")}
     )
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes: too many failed log-ins from this client. 429 with Retry-After."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {
+        "status": HTTPStatus.TOO_MANY_REQUESTS,
+        "minutes": minutes,
+        "limit": settings.AXES_FAILURE_LIMIT,
+    }
+    response = render(request, "errors/429.html", context, status=HTTPStatus.TOO_MANY_REQUESTS)
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response

@@ -19,7 +19,7 @@ QUESTION_KEYS = {
     "slug", "type", "prompt", "snippet", "choices", "answer", "explanation", "codes", "lesson",
     "difficulty", "published",
 }  # fmt: skip
-QUIZ_KEYS = {"slug", "title", "description", "position", "draw", "minutes", "pool"}
+QUIZ_KEYS = {"slug", "title", "description", "position", "draw", "minutes", "pool", "published"}
 
 
 class QuestionFileError(Exception):
@@ -40,10 +40,22 @@ class ParsedQuestion:
 
 
 @dataclass
+class ParsedQuiz:
+    slug: str
+    fields: dict[str, Any]
+    where: str  # "file: quiz" or "file: quizzes: slug", the start of its problems
+    question_slugs: list[str] | None = None  # None: the questions of its own file
+
+
+@dataclass
 class ParsedFile:
     name: str
-    quiz: dict[str, Any] | None = None
+    quiz: ParsedQuiz | None = None  # the single `quiz:` form
+    quizzes: list[ParsedQuiz] = field(default_factory=list)  # the `quizzes:` form
     questions: list[ParsedQuestion] = field(default_factory=list)
+
+    def all_quizzes(self) -> list[ParsedQuiz]:
+        return [self.quiz] if self.quiz else self.quizzes
 
 
 def _text(value: Any) -> str:
@@ -127,27 +139,29 @@ def _parse_question(raw: Any, where: str, problems: list[str]) -> ParsedQuestion
     )
 
 
-def _parse_quiz(raw: Any, where: str, problems: list[str]) -> dict[str, Any] | None:
+def _parse_quiz(
+    raw: Any, where: str, problems: list[str], *, keys: set[str] = QUIZ_KEYS
+) -> ParsedQuiz | None:
+    """One quiz mapping; `where` is "file: quiz" or "file: quizzes: slug"."""
     if not isinstance(raw, dict):
-        problems.append(f"{where}: quiz: must be a mapping with slug and title")
+        problems.append(f"{where}: must be a mapping with slug and title")
         return None
-    for key in sorted(set(raw) - QUIZ_KEYS):
-        problems.append(f"{where}: quiz: {key}: unknown field")
+    for key in sorted(set(raw) - keys):
+        problems.append(f"{where}: {key}: unknown field")
     slug, title = _text(raw.get("slug")), _text(raw.get("title"))
     if not slug or not SLUG.match(slug):
-        problems.append(f"{where}: quiz: slug: is required (lowercase letters, digits, hyphens)")
+        problems.append(f"{where}: slug: is required (lowercase letters, digits, hyphens)")
     if not title:
-        problems.append(f"{where}: quiz: title: is required")
+        problems.append(f"{where}: title: is required")
     for name in ("position", "draw", "minutes"):
         value = raw.get(name)
         if value is not None and (
             isinstance(value, bool) or not isinstance(value, int) or value < 1
         ):
-            problems.append(f"{where}: quiz: {name}: must be a positive whole number")
+            problems.append(f"{where}: {name}: must be a positive whole number")
     if raw.get("pool") not in (None, "all"):
-        problems.append(f"{where}: quiz: pool: the only value is 'all'")
-    return {
-        "slug": slug,
+        problems.append(f"{where}: pool: the only value is 'all'")
+    fields = {
         "title": title,
         "description": _text(raw.get("description")),
         "position": raw.get("position") or 100,
@@ -155,6 +169,44 @@ def _parse_quiz(raw: Any, where: str, problems: list[str]) -> dict[str, Any] | N
         "minutes": raw.get("minutes"),
         "draws_from_all": raw.get("pool") == "all",
     }
+    if "published" in raw:  # absent: a new quiz is published, an existing one keeps its flag
+        if not isinstance(raw["published"], bool):
+            problems.append(f"{where}: published: must be true or false")
+        fields["published"] = raw["published"] is not False
+    return ParsedQuiz(slug=slug, fields=fields, where=where)
+
+
+def _parse_quizzes(raw: Any, name: str, problems: list[str]) -> list[ParsedQuiz]:
+    """The `quizzes:` form: several quizzes, each naming its questions by slug."""
+    if not isinstance(raw, list):
+        problems.append(f"{name}: quizzes: must be a list of quizzes")
+        return []
+    quizzes = []
+    for number, item in enumerate(raw, start=1):
+        label = _text(item.get("slug")) if isinstance(item, dict) else ""
+        where = f"{name}: quizzes: {label or f'quiz {number}'}"
+        quiz = _parse_quiz(item, where, problems, keys=QUIZ_KEYS | {"questions"})
+        if quiz is None:
+            continue
+        listed = item.get("questions")
+        if listed is None:
+            listed = []
+        if not isinstance(listed, list):
+            problems.append(f"{where}: questions: must be a list of question slugs")
+            listed = []
+        quiz.question_slugs = []
+        for position, slug in enumerate(listed, start=1):
+            if isinstance(slug, bool) or not isinstance(slug, str | int):
+                problems.append(
+                    f"{where}: questions: item {position} must be a question slug "
+                    "(questions themselves go in the top-level 'questions:' list)"
+                )
+            elif str(slug) in quiz.question_slugs:
+                problems.append(f"{where}: questions: '{slug}' is listed twice")
+            else:
+                quiz.question_slugs.append(str(slug))
+        quizzes.append(quiz)
+    return quizzes
 
 
 def parse_files(sources: list[tuple[str, str]]) -> tuple[list[ParsedFile], list[str]]:
@@ -167,12 +219,18 @@ def parse_files(sources: list[tuple[str, str]]) -> tuple[list[ParsedFile], list[
         except yaml.YAMLError as error:
             problems.append(f"{name}: not valid YAML: {str(error).splitlines()[0]}")
             continue
-        if not isinstance(document, dict) or set(document) - {"quiz", "questions"}:
-            problems.append(f"{name}: expected top-level 'quiz:' (optional) and 'questions:' only")
+        if not isinstance(document, dict) or set(document) - {"quiz", "quizzes", "questions"}:
+            problems.append(
+                f"{name}: expected top-level 'quiz:' or 'quizzes:' (optional) and 'questions:' only"
+            )
             continue
         parsed = ParsedFile(name=name)
-        if "quiz" in document:
-            parsed.quiz = _parse_quiz(document["quiz"], name, problems)
+        if "quiz" in document and "quizzes" in document:
+            problems.append(f"{name}: use either 'quiz:' or 'quizzes:', not both")
+        elif "quiz" in document:
+            parsed.quiz = _parse_quiz(document["quiz"], f"{name}: quiz", problems)
+        elif "quizzes" in document:
+            parsed.quizzes = _parse_quizzes(document["quizzes"], name, problems)
         raw_questions = document.get("questions") or []
         if not isinstance(raw_questions, list):
             problems.append(f"{name}: questions: must be a list")
@@ -191,6 +249,7 @@ def parse_files(sources: list[tuple[str, str]]) -> tuple[list[ParsedFile], list[
                     f"{parsed.name}: {question.slug}: slug: also used in {seen[question.slug]}"
                 )
             seen[question.slug] = parsed.name
+    _check_quizzes(files, set(seen), problems)
     lessons = set(Lesson.objects.values_list("slug", flat=True))
     codes = set(StatusCode.objects.values_list("code", flat=True))
     for parsed in files:
@@ -202,6 +261,32 @@ def parse_files(sources: list[tuple[str, str]]) -> tuple[list[ParsedFile], list[
                 if code not in codes:
                     problems.append(f"{where}: codes: {code} is not a status code we know")
     return files, problems
+
+
+def _check_quizzes(files: list[ParsedFile], in_files: set[str], problems: list[str]) -> None:
+    """Quiz slugs are unique across the import; listed questions exist here or in the database."""
+    quizzes = [quiz for parsed in files for quiz in parsed.all_quizzes()]
+    defined_in: dict[str, str] = {}
+    for parsed in files:
+        for quiz in parsed.all_quizzes():
+            if quiz.slug in defined_in:
+                problems.append(
+                    f"{quiz.where}: slug: the quiz '{quiz.slug}' is also defined in "
+                    f"{defined_in[quiz.slug]}"
+                )
+            elif quiz.slug:
+                defined_in[quiz.slug] = parsed.name
+    listed = {slug for quiz in quizzes for slug in quiz.question_slugs or []}
+    known = in_files | set(
+        Question.objects.filter(slug__in=listed - in_files).values_list("slug", flat=True)
+    )
+    for quiz in quizzes:
+        for slug in quiz.question_slugs or []:
+            if slug not in known:
+                problems.append(
+                    f"{quiz.where}: questions: no question has the slug '{slug}' "
+                    "(neither in the files nor in the database)"
+                )
 
 
 def _upsert_question(
@@ -234,20 +319,21 @@ def questions_import(sources: list[tuple[str, str]], *, dry_run: bool = False) -
     codes = StatusCode.objects.in_bulk(field_name="code")
     question_result, quiz_result = LoadResult("Questions"), LoadResult("Quizzes")
     for parsed in files:
-        slugs = []
         for question in parsed.questions:
             count_outcome(question_result, *_upsert_question(question, lessons, codes))
-            slugs.append(question.slug)
-        if parsed.quiz:
-            _upsert_quiz(parsed.quiz, slugs, quiz_result)
+    for parsed in files:  # after every question, so a quiz may list questions of any file
+        for quiz in parsed.all_quizzes():
+            slugs = quiz.question_slugs
+            if slugs is None:
+                slugs = [question.slug for question in parsed.questions]
+            _upsert_quiz(quiz, slugs, quiz_result)
     if dry_run:
         transaction.set_rollback(True)
     return [question_result, quiz_result]
 
 
-def _upsert_quiz(data: dict[str, Any], slugs: list[str], result: LoadResult) -> None:
-    fields = {key: value for key, value in data.items() if key != "slug"}
-    quiz, outcome = upsert(Quiz, {"slug": data["slug"]}, fields)
+def _upsert_quiz(data: ParsedQuiz, slugs: list[str], result: LoadResult) -> None:
+    quiz, outcome = upsert(Quiz, {"slug": data.slug}, data.fields)
     wanted = set(Question.objects.filter(slug__in=slugs).values_list("id", flat=True))
     questions_changed = set(quiz.questions.values_list("id", flat=True)) != wanted
     if questions_changed:

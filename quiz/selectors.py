@@ -58,8 +58,10 @@ class ClassScore:
 
 def attempt_results(attempt: Attempt) -> tuple[list[ResultRow], list[ClassScore]]:
     """Every question of the attempt with the learner's answer, and the score per class."""
-    questions = Question.objects.filter(pk__in=attempt.question_ids).prefetch_related(
-        "choices", "codes"
+    questions = (
+        Question.objects.published()
+        .filter(pk__in=attempt.question_ids)
+        .prefetch_related("choices", "codes")
     )
     by_id = {q.pk: q for q in questions}
     answers = {

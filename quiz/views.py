@@ -84,7 +84,9 @@ def question(request: HtmxHttpRequest, attempt_id: int, number: int) -> HttpResp
     attempt = _own_attempt(request, attempt_id)
     if not 1 <= number <= attempt.total:
         raise Http404("That question is not part of this attempt")
-    item = get_object_or_404(Question.objects.for_page(), pk=attempt.question_ids[number - 1])
+    item = get_object_or_404(
+        Question.objects.published().for_page(), pk=attempt.question_ids[number - 1]
+    )
     shown = selectors.shown_choices(attempt, item)
     answer = item.answers.filter(attempt=attempt).prefetch_related("choices").first()
     form = AnswerForm(
