@@ -316,6 +316,7 @@ class QuestionAdmin(admin.ModelAdmin):
                 request, "admin/quiz/question/import.html", context, status=status
             )
         confirm = request.POST.get("confirm") == "yes"
+        started = timezone.now()
         try:
             results = questions_import([(name, text)], dry_run=not confirm)
         except QuestionFileError as problem:
@@ -327,6 +328,8 @@ class QuestionAdmin(admin.ModelAdmin):
                 status=HTTPStatus.BAD_REQUEST,
             )
         if confirm:
+            for question in Question.objects.filter(updated_at__gte=started):
+                self.log_change(request, question, f"Imported from {name}.")
             summary = "; ".join(str(result) for result in results)
             self.message_user(request, f"Imported {name}: {summary}.", messages.SUCCESS)
             return redirect("admin:quiz_question_changelist")

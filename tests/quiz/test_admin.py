@@ -205,6 +205,8 @@ def test_import_dry_run_changes_nothing_then_confirm_imports(admin_client):
     )
     assert "Imported new.yaml: Questions: 4 created" in done.text
     assert Question.objects.count() == before + 4
+    logged = LogEntry.objects.filter(change_message__contains="Imported from new.yaml")
+    assert logged.count() == 4
 
 
 def test_a_bad_file_imports_nothing_and_shows_the_errors(admin_client):
