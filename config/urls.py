@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("learn.urls")),
     path("", include("quiz.urls")),
     path("accounts/", include(account_urls)),
+    path("lab/", include("learn.lab_urls")),
     path("admin/", admin.site.urls),
 ]
 
