@@ -2,9 +2,11 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 
 from learn.models import FollowUp, Lesson, StatusCode
 from learn.rendering import render_markdown
@@ -16,8 +18,39 @@ class FollowUpInline(admin.StackedInline):
     fields = ["position", "question", "answer"]
 
 
+class PublishActions:
+    """Publish / unpublish actions for models with a `published` flag; each change is logged."""
+
+    @admin.action(
+        description="Publish the selected %(verbose_name_plural)s", permissions=["change"]
+    )
+    def publish(self, request, queryset):
+        self._set_published(request, queryset, True)
+
+    @admin.action(
+        description="Unpublish the selected %(verbose_name_plural)s (drafts)",
+        permissions=["change"],
+    )
+    def unpublish(self, request, queryset):
+        self._set_published(request, queryset, False)
+
+    def _set_published(self, request, queryset, value: bool) -> None:
+        fields = {"published": value}
+        if any(field.name == "updated_at" for field in self.model._meta.fields):
+            fields["updated_at"] = timezone.now()  # update() skips auto_now
+        word = "Published" if value else "Unpublished"
+        with transaction.atomic():
+            changing = list(queryset.exclude(published=value))
+            self.model.objects.filter(pk__in=[obj.pk for obj in changing]).update(**fields)
+            for obj in changing:
+                self.log_change(request, obj, f"{word} (admin action).")
+        opts = self.model._meta
+        name = opts.verbose_name if len(changing) == 1 else opts.verbose_name_plural
+        self.message_user(request, f"{word} {len(changing)} {name}.")
+
+
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(PublishActions, admin.ModelAdmin):
     list_display = ["title", "slug", "group", "position", "published", "updated_at"]
     list_filter = ["group", "published"]
     list_editable = ["position", "published"]
@@ -52,22 +85,6 @@ class LessonAdmin(admin.ModelAdmin):
             },
         }
         return TemplateResponse(request, "learn/lesson_detail.html", context)
-
-    @admin.action(description="Publish the selected lessons", permissions=["change"])
-    def publish(self, request, queryset):
-        self._set_published(request, queryset, True)
-
-    @admin.action(description="Unpublish the selected lessons (drafts)", permissions=["change"])
-    def unpublish(self, request, queryset):
-        self._set_published(request, queryset, False)
-
-    def _set_published(self, request, queryset, value: bool):
-        changing = list(queryset.exclude(published=value))
-        queryset.filter(pk__in=[lesson.pk for lesson in changing]).update(published=value)
-        word = "Published" if value else "Unpublished"
-        for lesson in changing:
-            self.log_change(request, lesson, f"{word} (admin action).")
-        self.message_user(request, f"{word} {len(changing)} lesson(s).")
 
 
 @admin.register(StatusCode)

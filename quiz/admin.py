@@ -21,6 +21,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from learn.admin import PublishActions
 from learn.registry import CLASS_NAMES
 from quiz import analysis, exporter
 from quiz.forms import AnswerForm
@@ -162,7 +163,7 @@ class CodeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(PublishActions, admin.ModelAdmin):
     form = QuestionForm
     inlines = [ChoiceInline]
     list_display = [
@@ -337,27 +338,6 @@ class QuestionAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/quiz/question/import.html", context)
 
     # Actions ---------------------------------------------------------------------------------
-
-    @admin.action(description="Publish the selected questions", permissions=["change"])
-    def publish(self, request, queryset):
-        self._set_published(request, queryset, True)
-
-    @admin.action(description="Unpublish the selected questions (drafts)", permissions=["change"])
-    def unpublish(self, request, queryset):
-        self._set_published(request, queryset, False)
-
-    def _set_published(self, request, queryset, value: bool):
-        with transaction.atomic():
-            changing = list(queryset.exclude(published=value))
-            Question.objects.filter(pk__in=[q.pk for q in changing]).update(
-                published=value, updated_at=timezone.now()
-            )
-            word = "Published" if value else "Unpublished"
-            for question in changing:
-                self.log_change(request, question, f"{word} (admin action).")
-        self.message_user(
-            request, f"{word} {len(changing)} question{'s' if len(changing) != 1 else ''}."
-        )
 
     @admin.action(description="Add the selected questions to a quiz", permissions=["change"])
     def add_to_quiz(self, request, queryset):

@@ -309,3 +309,20 @@ def test_a_right_password_resets_the_count(client, staff, settings):
     client.logout()
     again = client.post("/admin/login/", {"username": "sam", "password": "wrong"})
     assert again.status_code == HTTPStatus.OK
+
+
+def test_lesson_publish_actions_hide_and_show_a_lesson(admin_client, client):
+    lesson = Lesson.objects.create(slug="to-hide", title="To hide", body="x", position=1)
+    assert client.get("/learn/to-hide/").status_code == HTTPStatus.OK
+    done = admin_client.post(
+        "/admin/learn/lesson/",
+        {"action": "unpublish", "_selected_action": [str(lesson.pk)]},
+        follow=True,
+    )
+    assert "Unpublished 1 lesson." in done.text
+    assert client.get("/learn/to-hide/").status_code == HTTPStatus.NOT_FOUND
+    admin_client.post(
+        "/admin/learn/lesson/", {"action": "publish", "_selected_action": [str(lesson.pk)]}
+    )
+    assert client.get("/learn/to-hide/").status_code == HTTPStatus.OK
+    assert LogEntry.objects.filter(object_id=str(lesson.pk)).count() == 2
