@@ -6,6 +6,8 @@ The endpoints hold no user data and use no cookies, so they take requests withou
 """
 
 import json
+import math
+import re
 import time
 from functools import wraps
 
@@ -13,15 +15,20 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import etag
+from django.views.decorators.http import etag, require_GET
 
+from learn import lab_presets
 from learn.registry import display_name
 
 MAX_BODY = 16 * 1024
-RATE_LIMIT = 60  # requests a minute per client, over the whole lab
-LIMITED = 5  # requests a minute per client on /lab/api/limited
+RATE_LIMIT = 120  # requests a minute per client, over the whole lab
+LIMITED = 5  # requests a window (a minute by default) per client on /lab/api/limited
+LIMITED_CAP = 600  # requests a minute per client to /lab/api/limited, refused or not
+DEMO_WINDOW = 10  # seconds: the backoff demo's window on /lab/api/limited
+CLIENT_NAME = re.compile(r"[a-z0-9-]{1,32}")
 JOB_SECONDS = 3
 TOKENS = {"reader-token": "reader", "admin-token": "admin"}
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -47,7 +54,7 @@ def over_limit(key: str, limit: int, window: int = 60) -> int | None:
         cache.set(slot, 1, timeout=window + 1)
         count = 1
     if count > limit:
-        return max(1, int(window - now % window))
+        return max(1, math.ceil(window - now % window))
     return None
 
 
@@ -83,14 +90,16 @@ def _json(status: int, data: dict, headers: dict | None = None) -> HttpResponse:
     return response
 
 
-def lab_endpoint(view):
+def lab_endpoint(view=None, *, bucket: str = "all", setting: str = "LAB_RATE_LIMIT", default=None):
     """Rate limit per client, refuse big bodies with 413, never cache, accept any method."""
+    if view is None:
+        return lambda view: lab_endpoint(view, bucket=bucket, setting=setting, default=default)
 
     @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        limit = getattr(settings, "LAB_RATE_LIMIT", RATE_LIMIT)
-        wait = over_limit(f"all:{_client(request)}", limit)
+        limit = getattr(settings, setting, default or RATE_LIMIT)
+        wait = over_limit(f"{bucket}:{_client(request)}", limit)
         if wait is not None:
             return problem(
                 request,
@@ -240,19 +249,30 @@ def auth(request: HttpRequest) -> HttpResponse:
     return _json(200, {"role": role, "secret": "Only admins see this."})
 
 
-@lab_endpoint
+@lab_endpoint(bucket="limited-cap", setting="LAB_LIMITED_CAP", default=LIMITED_CAP)
 def limited(request: HttpRequest) -> HttpResponse:
-    """At most LIMITED requests a minute per client; past it, 429 with Retry-After."""
+    """At most LIMITED requests a window per client; past it, 429 with Retry-After.
+
+    The window is a minute; `?window=2..60` (seconds) shortens it and `?client=<name>` gives a
+    named client its own allowance, like an API key, so the backoff demo can run two clients.
+    """
     limit = getattr(settings, "LAB_LIMITED", LIMITED)
-    wait = over_limit(f"limited:{_client(request)}", limit)
+    window, name = request.GET.get("window", "60"), request.GET.get("client", "default")
+    if not window.isdigit() or not 2 <= int(window) <= 60:
+        return problem(request, 400, "window is a number of seconds from 2 to 60.")
+    if not CLIENT_NAME.fullmatch(name):
+        return problem(request, 400, "client is 1 to 32 lowercase letters, digits or dashes.")
+    window = int(window)
+    wait = over_limit(f"limited:{_client(request)}:{name}:{window}", limit, window)
+    policy = {"RateLimit-Policy": f"{limit};w={window}"}
     if wait is not None:
         return problem(
             request,
             429,
-            f"This endpoint takes {limit} requests a minute. Wait {wait} s.",
-            {"Retry-After": str(wait), "RateLimit-Limit": str(limit)},
+            f"This endpoint takes {limit} requests every {window} s. Wait {wait} s.",
+            {"Retry-After": str(wait), **policy},
         )
-    return _json(200, {"ok": True, "limit_per_minute": limit}, {"RateLimit-Limit": str(limit)})
+    return _json(200, {"ok": True, "limit": limit, "window_seconds": window}, policy)
 
 
 @lab_endpoint
@@ -325,3 +345,25 @@ def gateway(request: HttpRequest, fault: str) -> HttpResponse:
             request, 504, f"The upstream did not answer within the proxy's {timeout:g} s."
         )
     return problem(request, 404, "Faults: bad-response, overloaded, slow.")
+
+
+# The console page ------------------------------------------------------------------------
+
+
+@require_GET
+def console(request: HttpRequest) -> HttpResponse:
+    """The lab page: a request console filled from a preset or the query string."""
+    filled = lab_presets.console_request(request.GET)
+    context = {
+        "console": filled,
+        "methods": lab_presets.METHODS,
+        "redirect_modes": lab_presets.REDIRECT_MODES,
+        "groups": lab_presets.groups(),
+        "curl": lab_presets.curl_command(filled, request.build_absolute_uri("/")[:-1]),
+        "truth_table": lab_presets.TRUTH_TABLE,
+        "demo_window": getattr(settings, "LAB_DEMO_WINDOW", DEMO_WINDOW),
+        "limited": getattr(settings, "LAB_LIMITED", LIMITED),
+        "tokens": TOKENS,
+    }
+    status = 400 if filled.problems else 200
+    return render(request, "learn/lab.html", context, status=status)

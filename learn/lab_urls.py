@@ -5,6 +5,7 @@ from learn import lab
 app_name = "lab"
 
 urlpatterns = [
+    path("", lab.console, name="console"),
     path("api/status/<int:code>", lab.status, name="status"),
     path("api/redirect/<int:code>", lab.redirect, name="redirect"),
     path("api/echo", lab.echo, name="echo"),

@@ -21,10 +21,12 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from learn.lab_presets import BY_SLUG as LAB_PRESETS
 from learn.registry import display_name
 
-RENDERER_VERSION = "4"
+RENDERER_VERSION = "5"
 CODE_REF = r"\[\[(\d{3})(?:\|([^\]\n]+))?\]\]"
+LAB_REF = r"\[\[lab:([a-z0-9-]+)(?:\|([^\]\n]+))?\]\]"
 
 ALLOWED_TAGS = {
     "a", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h2", "h3", "h4",
@@ -66,9 +68,24 @@ class CodeRefProcessor(InlineProcessor):
         return element, m.start(0), m.end(0)
 
 
+class LabRefProcessor(InlineProcessor):
+    """`[[lab:post-303]]` → a "Try it" link that opens the lab console on that experiment."""
+
+    def handleMatch(self, m, data):  # noqa: N802 (Markdown's API)
+        preset = LAB_PRESETS.get(m.group(1))
+        if preset is None:
+            return None, None, None  # not an experiment: leave the text as written
+        element = etree.Element("a")
+        element.set("href", preset.url)
+        element.set("class", "try-it")
+        element.text = m.group(2) or f"Try it in the lab: {preset.title}"
+        return element, m.start(0), m.end(0)
+
+
 class CodeRefExtension(markdown.Extension):
     def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
         md.inlinePatterns.register(CodeRefProcessor(CODE_REF, md), "code_ref", 175)
+        md.inlinePatterns.register(LabRefProcessor(LAB_REF, md), "lab_ref", 176)
 
 
 def _markdown() -> markdown.Markdown:

@@ -3,6 +3,7 @@
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from learn.lab_presets import presets_for_codes, try_url
 from learn.rendering import highlight_code, render_markdown
 
 register = template.Library()
@@ -41,3 +42,15 @@ def duration_text(value) -> str:
     seconds = max(0, int(value.total_seconds()))
     minutes, seconds = divmod(seconds, 60)
     return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+
+
+@register.filter
+def lab_experiments(codes) -> list:
+    """The lab presets that show any of these status codes."""
+    return presets_for_codes(code.code for code in codes)
+
+
+@register.filter
+def lab_try_url(code: int) -> str | None:
+    """Where "Try it in the lab" goes for a status code."""
+    return try_url(code)

@@ -150,6 +150,39 @@ def test_limited_allows_five_a_minute_then_429_with_retry_after(client):
         assert client.get("/lab/api/limited").status_code == 200
 
 
+def test_limited_takes_a_shorter_window_and_named_clients(client):
+    with time_machine.travel("2026-11-24 12:00:07.5Z", tick=False):
+        url = "/lab/api/limited?window=10&client=polite-abc"
+        codes = [client.get(url).status_code for _ in range(6)]
+        assert codes == [200] * 5 + [429]
+        refused = client.get(url)
+        # 2.5 s are left in this 10 s window: rounded up, never down, so waiting is enough.
+        assert refused["Retry-After"] == "3"
+        assert refused["RateLimit-Policy"] == "5;w=10"
+        assert "5 requests every 10 s" in json.loads(refused.content)["detail"]
+        # Another named client has its own allowance.
+        assert client.get("/lab/api/limited?window=10&client=naive-abc").status_code == 200
+    with time_machine.travel("2026-11-24 12:00:10Z", tick=False):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query", ["window=1", "window=61", "window=ten", "client=UPPER", "client=" + "a" * 33]
+)
+def test_limited_refuses_bad_parameters_with_400(client, query):
+    response = client.get(f"/lab/api/limited?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_limited_has_its_own_overall_cap(client, settings):
+    settings.LAB_LIMITED_CAP = 4
+    settings.LAB_RATE_LIMIT = 2
+    codes = [client.get(f"/lab/api/limited?client=c{i}").status_code for i in range(5)]
+    # Not held to the lab-wide 2 a minute, but to its own cap of 4.
+    assert codes == [200, 200, 200, 200, 429]
+
+
 def test_every_lab_endpoint_is_rate_limited(client, settings):
     settings.LAB_RATE_LIMIT = 3
     codes = [client.get("/lab/api/echo").status_code for _ in range(4)]
