@@ -214,8 +214,8 @@ def echo(request: HttpRequest) -> HttpResponse:
             "method": request.method,
             "path": request.path,
             "query": request.META.get("QUERY_STRING", ""),
-            "headers": headers,
             "body": request.body.decode("utf-8", errors="replace"),
+            "headers": headers,
         },
     )
 

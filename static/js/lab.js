@@ -173,6 +173,9 @@
       var follow = make("button", { class: "button button-small", type: "button", "data-location": location }, "Follow Location (GET " + location.slice(0, 60) + (location.length > 60 ? "…" : "") + ")");
       box.appendChild(follow);
     }
+    box.appendChild(make("h4", {}, "Body"));
+    if (result.body) box.appendChild(make("pre", { class: "lab-body", tabindex: "0" }, prettyBody(result.body)));
+    else box.appendChild(make("p", { class: "hint lab-body-empty" }, "(empty body)"));
     box.appendChild(make("h4", {}, "Headers"));
     if (result.headers.length) {
       var table = make("table", { class: "lab-headers" });
@@ -188,9 +191,6 @@
     } else {
       box.appendChild(make("p", { class: "hint" }, "None that a script may read."));
     }
-    box.appendChild(make("h4", {}, "Body"));
-    if (result.body) box.appendChild(make("pre", { class: "lab-body", tabindex: "0" }, prettyBody(result.body)));
-    else box.appendChild(make("p", { class: "hint lab-body-empty" }, "(empty body)"));
     return box;
   }
 
