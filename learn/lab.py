@@ -114,6 +114,14 @@ def lab_endpoint(view=None, *, bucket: str = "all", setting: str = "LAB_RATE_LIM
         if length > MAX_BODY or len(request.body) > MAX_BODY:
             return problem(request, 413, f"Lab request bodies are at most {MAX_BODY // 1024} KB.")
         response = view(request, *args, **kwargs)
+        if response.status_code == 412 and not response.content:
+            # Django's @etag answers an unmet If-Match with a bare 412: say what failed.
+            response = problem(
+                request,
+                412,
+                "If-Match named a version the resource does not have: GET it for the current "
+                "ETag, then retry with that.",
+            )
         response.setdefault("Cache-Control", "no-store")
         if request.method == "HEAD":
             response.content = b""

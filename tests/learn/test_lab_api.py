@@ -206,6 +206,14 @@ def test_etag_and_304(client):
     assert other.status_code == 200
 
 
+def test_an_unmet_if_match_gets_a_412_problem_document(client):
+    response = client.put("/lab/api/etag", headers={"If-Match": '"old"'})
+    assert response.status_code == 412
+    assert response["Content-Type"] == "application/problem+json"
+    assert "GET it for the current ETag" in json.loads(response.content)["detail"]
+    assert client.put("/lab/api/etag", headers={"If-Match": '"lab-resource-v1"'}).status_code == 200
+
+
 def test_jobs_202_then_progress_then_303_to_the_result(client):
     with time_machine.travel("2026-11-24 12:00:00Z", tick=False) as clock:
         started = client.post("/lab/api/jobs")
