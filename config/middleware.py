@@ -1,4 +1,4 @@
-"""Middleware that gives Django's bare 405 responses the site's teaching error page."""
+"""Middleware that gives Django's bare 405 and 412 responses the site's teaching error page."""
 
 from http import HTTPStatus
 
@@ -8,7 +8,8 @@ from config.views import error_page
 
 
 class MethodNotAllowedPageMiddleware:
-    """Replace the empty body of `HttpResponseNotAllowed` with the 405 page, keeping `Allow`."""
+    """Replace the empty body of `HttpResponseNotAllowed` with the 405 page, keeping `Allow`,
+    and the empty body of a 412 with the 412 page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -17,4 +18,8 @@ class MethodNotAllowedPageMiddleware:
         response = self.get_response(request)
         if isinstance(response, HttpResponseNotAllowed) and not response.content:
             return error_page(request, HTTPStatus.METHOD_NOT_ALLOWED, allowed=response["Allow"])
+        # Django's conditional-request handling (If-Match, If-Unmodified-Since) answers an
+        # unmet condition with a bare 412; give it the page that says what happened.
+        if response.status_code == HTTPStatus.PRECONDITION_FAILED and not response.content:
+            return error_page(request, HTTPStatus.PRECONDITION_FAILED)
         return response

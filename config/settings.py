@@ -58,16 +58,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything that may answer early (whitenoise's static files, the 400 for an
+    # unknown host from CommonMiddleware), so every response gets CSP and X-Frame-Options.
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are gzipped here (static files come pre-compressed from whitenoise, above it).
+    # BREACH: the only secret on a page is the CSRF token, masked afresh for every response.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "quiz.middleware.LearnerTimezoneMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "csp.middleware.CSPMiddleware",
     "config.middleware.MethodNotAllowedPageMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -83,7 +88,15 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES"
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.accounts.locked_out"
+AXES_USERNAME_CALLABLE = "config.accounts.attempted_username"
 AXES_VERBOSE = False
+
+# Request-rate limits (config/ratelimit.py): "count/unit" (second, minute, hour, day) or "off".
+# Past one, 429 with Retry-After. Generous: they stop scripts, not people.
+ANSWER_RATE_LIMIT = os.environ.get("ANSWER_RATE_LIMIT", "120/minute")  # per learner
+ANSWER_RATE_LIMIT_PER_IP = os.environ.get("ANSWER_RATE_LIMIT_PER_IP", "600/minute")
+SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "10/hour")  # per client address
+LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30/minute")  # log-in POSTs, per address
 
 ROOT_URLCONF = "config.urls"
 

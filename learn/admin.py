@@ -64,7 +64,7 @@ class LessonAdmin(PublishActions, admin.ModelAdmin):
     def get_urls(self):
         preview = self.admin_site.admin_view(self.preview_view)
         return [
-            path("<path:object_id>/preview/", preview, name="learn_lesson_preview"),
+            path("<int:object_id>/preview/", preview, name="learn_lesson_preview"),
             *super().get_urls(),
         ]
 

@@ -22,7 +22,8 @@ class StatusCodeQuerySet(models.QuerySet):
         query = query.strip()
         if not query:
             return self
-        if query.isdigit():
+        # isdigit() alone also accepts "²" and "①", which int() refuses.
+        if query.isascii() and query.isdigit():
             low = int(query.ljust(3, "0")[:3]) if len(query) <= 3 else -1
             high = int(query.ljust(3, "9")[:3]) if len(query) <= 3 else -1
             return self.filter(code__gte=low, code__lte=high)

@@ -234,9 +234,7 @@ class QuestionAdmin(PublishActions, admin.ModelAdmin):
         return [
             path("import/", wrap(self.import_view), name="quiz_question_import"),
             path("flagged/", wrap(self.flagged_view), name="quiz_question_flagged"),
-            path(
-                "<path:object_id>/preview/", wrap(self.preview_view), name="quiz_question_preview"
-            ),
+            path("<int:object_id>/preview/", wrap(self.preview_view), name="quiz_question_preview"),
             *super().get_urls(),
         ]
 
