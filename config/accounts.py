@@ -14,8 +14,22 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import UserCreationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
+
+from config.ratelimit import Limit, rate_limit
+
+SIGNUP_LIMIT = Limit(
+    "SIGNUP_RATE_LIMIT",
+    message="Too many sign-ups came from your network: the site takes {count} {window} "
+    "from one address.",
+)
+LOGIN_LIMIT = Limit(
+    "LOGIN_RATE_LIMIT",
+    message="Too many log-in attempts came from your network: the site takes {count} "
+    "{window} from one address.",
+)
 
 
 class InvalidIs400:
@@ -27,6 +41,7 @@ class InvalidIs400:
         return response
 
 
+@method_decorator(rate_limit("login", LOGIN_LIMIT), name="dispatch")
 class LoginView(InvalidIs400, auth_views.LoginView):
     redirect_authenticated_user = True
 
@@ -65,6 +80,7 @@ def _next_url(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("signup", SIGNUP_LIMIT)
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(_next_url(request))
@@ -86,6 +102,18 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(
         request, "registration/signup.html", {"form": form, "next": request.GET.get("next", "")}
     )
+
+
+def attempted_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """django-axes: the username a log-in tried, cut to fit its 255-character column.
+
+    The log-in form does not enforce the username's length before authenticating, and
+    PostgreSQL refuses an over-long value where SQLite stores it: without the cut, a long
+    made-up username turned a failed log-in into a 500.
+    """
+    data = credentials if credentials else getattr(request, "POST", {})
+    username = data.get("username")
+    return username[:255] if isinstance(username, str) else username
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:

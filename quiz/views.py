@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
+from config.ratelimit import Limit, client_ip, rate_limit
 from quiz import learners, selectors, services
 from quiz.forms import AnswerForm
 from quiz.models import Attempt, Question, Quiz
@@ -19,6 +20,28 @@ class HtmxHttpRequest(HttpRequest):
 
 
 QUIZ_MODES = (Attempt.Mode.PRACTICE, Attempt.Mode.INTERVIEW)
+
+
+def _learner_key(request: HttpRequest) -> str | None:
+    learner = learners.current_learner(request)
+    return str(learner.pk) if learner else None
+
+
+# Generous limits on answering (quiz, review and practice sets all post here): against scripts.
+ANSWER_LIMITS = (
+    Limit(
+        "ANSWER_RATE_LIMIT",
+        key=_learner_key,
+        message="You are answering faster than anyone can read: the site takes {count} "
+        "answers {window} from one learner.",
+    ),
+    Limit(
+        "ANSWER_RATE_LIMIT_PER_IP",
+        key=client_ip,
+        message="Too many answers came from your network: the site takes {count} answers "
+        "{window} from one address.",
+    ),
+)
 
 
 def see_other(url: str) -> HttpResponse:
@@ -80,6 +103,7 @@ def attempt_resume(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("answer", *ANSWER_LIMITS)
 def question(request: HtmxHttpRequest, attempt_id: int, number: int) -> HttpResponse:
     attempt = _own_attempt(request, attempt_id)
     if not 1 <= number <= attempt.total:

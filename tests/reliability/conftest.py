@@ -1,0 +1,162 @@
+"""A real server process on loopback, with a throwaway database of its own (SQLite or PostgreSQL).
+
+The database the tests run on decides which: on PostgreSQL the server gets a fresh database on
+the same server, created and dropped here; otherwise a SQLite file in the test's temp dir.
+"""
+
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+MANAGE = Path(settings.BASE_DIR) / "manage.py"
+SETUP_TIMEOUT = 60
+
+
+def manage(*args: str, env: dict[str, str]) -> None:
+    """Run a management command in a subprocess against the server's database."""
+    subprocess.run(
+        [sys.executable, str(MANAGE), *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=SETUP_TIMEOUT,
+    )
+
+
+def server_env(database_url: str, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "true", **extra}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return env
+
+
+@dataclass
+class SiteDatabase:
+    """The server's database: its URL, and a way to run one query on it from the test."""
+
+    url: str
+    vendor: str
+    path: Path | None = None  # SQLite
+    params: dict | None = None  # PostgreSQL
+
+    def scalar(self, sql: str):
+        if self.vendor == "sqlite":
+            with sqlite3.connect(self.path, timeout=20) as db:
+                return db.execute(sql).fetchone()[0]
+        import psycopg
+
+        with psycopg.connect(**self.params) as db:
+            return db.execute(sql).fetchone()[0]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A SQLite file, migrated, with the shipped content; built once, copied by each test."""
+    path = tmp_path_factory.mktemp("site-template") / "site.sqlite3"
+    env = server_env(f"sqlite:///{path}")
+    manage("migrate", "--noinput", env=env)
+    manage("load_content", env=env)
+    return path
+
+
+def _postgres_url(params: dict, name: str) -> str:
+    user = quote(params.get("user") or "", safe="")
+    password = quote(str(params.get("password") or ""), safe="")
+    host = quote(params.get("host") or "", safe="")
+    port = f":{params['port']}" if params.get("port") else ""
+    auth = f"{user}:{password}@" if password else f"{user}@" if user else ""
+    return f"postgres://{auth}{host}{port}/{name}"
+
+
+@pytest.fixture
+def site_database(request, tmp_path, django_db_blocker) -> Iterator[SiteDatabase]:
+    """A throwaway database for the server process, with the schema and shipped content."""
+    if connection.vendor != "postgresql":
+        path = tmp_path / "site.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield SiteDatabase(url=f"sqlite:///{path}", vendor="sqlite", path=path)
+        return
+
+    import psycopg
+
+    with django_db_blocker.unblock():
+        given = connection.get_connection_params()
+        name = f"{connection.settings_dict['NAME']}_site"[:63]
+    params = {k: given[k] for k in ("host", "port", "user", "password") if given.get(k)}
+    admin = {**params, "dbname": "postgres", "autocommit": True}
+    with psycopg.connect(**admin) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        db.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = _postgres_url(params, name)
+        env = server_env(url)
+        manage("migrate", "--noinput", env=env)
+        manage("load_content", env=env)
+        yield SiteDatabase(url=url, vendor="postgresql", params={**params, "dbname": name})
+    finally:
+        with psycopg.connect(**admin) as db:
+            db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    base: str
+    port: int
+    log: Path
+
+
+@pytest.fixture
+def site_server(site_database, tmp_path) -> Iterator[Server]:
+    """gunicorn on 127.0.0.1 (2 processes × 8 threads), killed when the test ends."""
+    port = free_port()
+    log = tmp_path / "server.log"
+    command = [
+        *(sys.executable, "-m", "gunicorn", "config.wsgi"),
+        *("--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "8"),
+        *("--worker-class", "gthread", "--timeout", "30", "--no-control-socket"),
+    ]
+    # The limits have their own tests; here they would only hide what the database does.
+    env = server_env(site_database.url, ANSWER_RATE_LIMIT="off", ANSWER_RATE_LIMIT_PER_IP="off")
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"The server did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.1)
+        yield Server(base=base, port=port, log=log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
