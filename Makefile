@@ -6,17 +6,21 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 INSTALLED := $(VENV)/.installed
+INSTALLED_PG := $(VENV)/.installed-postgres
 
-.PHONY: help install run serve test lint fmt admin clean
+.PHONY: help install run serve test test-postgres backup lint fmt admin bench clean
 
 help:
 	@echo "make run      set everything up and serve the site on http://$(HOST):$(PORT)/ (debug)"
 	@echo "make test     lint plus the whole test suite, browser tests included"
+	@echo "make test-postgres  the whole suite on a throwaway PostgreSQL server (apt-get install postgresql)"
+	@echo "make backup   copy the SQLite database to backups/ (safe while the site runs)"
 	@echo "make install  create .venv and install the project with its dev tools"
 	@echo "make lint     ruff, migrations check, Django system checks"
 	@echo "make fmt      format and auto-fix with ruff"
 	@echo "make serve    production server: gunicorn, debug off, static files via whitenoise"
 	@echo "make admin    create a staff account (interactive, or from DJANGO_SUPERUSER_*)"
+	@echo "make bench    benchmark: gunicorn on 127.0.0.1, a throwaway database, driven by wrk"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +56,16 @@ fmt: install
 test: lint
 	$(BIN)/python -m pytest
 
+$(INSTALLED_PG): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,postgres]'
+	@touch $@
+
+test-postgres: $(INSTALLED_PG)
+	.ci/with-postgres $(BIN)/python -m pytest
+
+backup: install
+	$(BIN)/python manage.py backup_db
+
 admin: install
 	$(BIN)/python manage.py migrate --noinput
 	@if [ -n "$$DJANGO_SUPERUSER_PASSWORD" ]; then \
@@ -59,6 +73,12 @@ admin: install
 	else \
 		$(BIN)/python manage.py createsuperuser; \
 	fi
+
+# Needs wrk (Debian's package): installed here when run as root, otherwise it says how.
+bench: install
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y wrk; } || { \
+		echo "make bench needs wrk: sudo apt-get install wrk"; exit 1; }
+	$(BIN)/python -m config.bench
 
 clean:
 	rm -rf $(VENV) staticfiles test-results

@@ -4,11 +4,12 @@ from http import HTTPStatus
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
+
+from learn.caching import content_page, render_page
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -16,8 +17,9 @@ class HtmxHttpRequest(HttpRequest):
 
 
 @require_GET
+@content_page
 def home(request: HtmxHttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    return render_page(request, "home.html")
 
 
 @never_cache

@@ -3,11 +3,12 @@
 from http import HTTPStatus
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
 from learn import selectors
+from learn.caching import content_page, render_page
 from learn.models import Lesson, StatusCode
 from learn.rendering import render_markdown
 
@@ -19,12 +20,14 @@ class HtmxHttpRequest(HttpRequest):
 
 
 @require_GET
+@content_page
 def lesson_list(request: HtmxHttpRequest) -> HttpResponse:
     groups = selectors.lessons_grouped(Lesson.objects.in_reading_order())
-    return render(request, "learn/lesson_list.html", {"groups": groups})
+    return render_page(request, "learn/lesson_list.html", {"groups": groups})
 
 
 @require_GET
+@content_page
 def lesson_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     lesson = get_object_or_404(Lesson.objects.published().for_page(), slug=slug)
     previous, following = selectors.lesson_neighbours(lesson)
@@ -34,20 +37,21 @@ def lesson_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "previous": previous,
         "next": following,
     }
-    return render(request, "learn/lesson_detail.html", context)
+    return render_page(request, "learn/lesson_detail.html", context)
 
 
 @require_GET
+@content_page
 def code_list(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     template = "learn/code_list.html#results" if request.htmx else "learn/code_list.html"
     error = _search_problem(query)
     if error:
         context = {"query": query[:MAX_QUERY_LENGTH].replace("\x00", ""), "error": error}
-        return render(request, template, context, status=HTTPStatus.BAD_REQUEST)
+        return render_page(request, template, context, status=HTTPStatus.BAD_REQUEST)
     codes = list(StatusCode.objects.for_list().search(query))
     context = {"query": query, "groups": selectors.codes_grouped(codes), "count": len(codes)}
-    return render(request, template, context)
+    return render_page(request, template, context)
 
 
 def _search_problem(query: str) -> str:
@@ -59,8 +63,9 @@ def _search_problem(query: str) -> str:
 
 
 @require_GET
+@content_page
 def code_detail(request: HtmxHttpRequest, code: int) -> HttpResponse:
     status = get_object_or_404(StatusCode.objects.for_detail(), code=code)
     previous, following = selectors.code_neighbours(status)
     context = {"status": status, "previous": previous, "next": following}
-    return render(request, "learn/code_detail.html", context)
+    return render_page(request, "learn/code_detail.html", context)

@@ -1,0 +1,430 @@
+"""Run the benchmark: a fresh database, gunicorn on 127.0.0.1, wrk against each page.
+
+Everything it starts it stops, every step has a time limit, and it never sends a request
+anywhere but 127.0.0.1. Throughput is reported as a ratio to a static file served by the
+same server, so a busy shared machine moves both figures together.
+"""
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+LUA = Path(__file__).with_name("wrk.lua")
+HOST = "127.0.0.1"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+WARMUP_SECONDS = 1
+REFERENCE_SECONDS = 2
+CLIENTS = 32
+FEW_CLIENTS = 4  # an extra answer run: latency without 32 requests queueing for 2 workers
+WORKERS = os.environ.get("WORKERS", "2")
+ACCEPT = "gzip, br"
+FIRST_LOAD_LIMIT = 60 * 1024
+CONTENT_RATIO_TARGET = 0.5
+ANSWER_P99_TARGET_MS = 50
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    cookie: str = ""
+    post_targets: Path | None = None
+    clients: int = CLIENTS
+    capacity: int = 0  # answers the targets file holds: every POST must be a new one
+    result: dict = field(default_factory=dict)
+    wire_bytes: int = 0
+    first_load: int = 0
+    queries: str = ""
+    writes: int = 0
+    reference: float = 0.0  # the static file's req/s measured around this page
+
+    @property
+    def ratio(self) -> float:
+        return rate(self.result) / self.reference
+
+
+def environment(tmp: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": HOST,
+        "DJANGO_HTTPS": "false",
+        "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
+        # The answer limits (config/ratelimit.py) would throttle 32 clients posting flat out.
+        "ANSWER_RATE_LIMIT": "off",
+        "ANSWER_RATE_LIMIT_PER_IP": "off",
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True, timeout=300
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str, cookie: str = "") -> tuple[int, bytes, dict]:
+    """One GET as a browser makes it (compressed); the body as it came over the wire."""
+    headers = {"Accept-Encoding": ACCEPT}
+    if cookie:
+        headers["Cookie"] = cookie
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (127.0.0.1)
+            return response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), dict(error.headers)
+
+
+def wait_until_up(base: str, server: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("gunicorn exited before it answered: see its output above.")
+        try:
+            if fetch(base + "/healthz")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not answer /healthz within {timeout:.0f} s.")
+
+
+def wrk(
+    url: str, *, seconds: int, cookie: str = "", targets: Path | None = None, clients: int = CLIENTS
+) -> dict:
+    """Drive `url` for `seconds` with `clients` connections; wrk's summary as a dict.
+
+    Posting, each connection has its own wrk thread, so it posts its own learner's answers.
+    """
+    threads = clients if targets else 2
+    command = ["wrk", f"-t{threads}", f"-c{clients}", f"-d{seconds}s", "--timeout", "5s"]
+    command += ["-s", str(LUA), "-H", f"Accept-Encoding: {ACCEPT}"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    command.append(url)
+    if targets:
+        command += ["--", str(targets)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30)
+    for line in done.stdout.splitlines():
+        if line.startswith("BENCH "):
+            return json.loads(line.removeprefix("BENCH "))
+    raise SystemExit(f"wrk gave no summary for {url}:\n{done.stdout}\n{done.stderr}")
+
+
+def subresources(html: str) -> list[str]:
+    """Stylesheets, scripts and icons a first visit downloads."""
+    pattern = r'<(?:link[^>]+href|script[^>]+src)="(/static/[^"]+)"'
+    return list(dict.fromkeys(re.findall(pattern, html)))
+
+
+def wire_sizes(base: str, page: Page) -> None:
+    """The page's compressed size, and with everything it loads, a first visit's."""
+    status, body, headers = fetch(base + page.path, page.cookie)
+    page.wire_bytes = len(body)
+    if page.post_targets or page.name == "static (htmx)":
+        page.first_load = page.wire_bytes
+        return
+    html = fetch_text(base + page.path, page.cookie)
+    page.first_load = page.wire_bytes + sum(len(fetch(base + url)[1]) for url in subresources(html))
+
+
+def fetch_text(url: str, cookie: str) -> str:
+    headers = {"Cookie": cookie} if cookie else {}
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (127.0.0.1)
+        return response.read().decode()
+
+
+def count_queries(pages: list[Page], fixtures: dict) -> list[str]:
+    """Queries per page, run in this process against the bench database.
+
+    Content pages are counted cold (empty cache) and warm; a write on a GET is flagged.
+    """
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    notes = []
+    for page in pages:
+        if page.name == "static (htmx)":
+            page.queries = "0"
+            continue
+        client = Client(HTTP_HOST=HOST)
+        cookie = fixtures["spare_cookie"] if page.post_targets else page.cookie
+        if cookie:
+            for part in cookie.split("; "):
+                name, _, value = part.partition("=")
+                client.cookies[name] = value
+        counts = []
+        for _ in range(2):
+            if page.post_targets:
+                path, body = fixtures["spare_answers"].pop(0)
+                request = lambda c=client, p=path, b=body: c.post(  # noqa: E731
+                    p, b, content_type="application/x-www-form-urlencoded", HTTP_HX_REQUEST="true"
+                )
+            else:
+                request = lambda c=client, p=page.path: c.get(p)  # noqa: E731
+            if not counts:
+                cache.clear()
+            with CaptureQueriesContext(connection) as captured:
+                response = request()
+            if response.status_code >= 400:
+                notes.append(f"{page.name}: the query count request got {response.status_code}")
+            counts.append(len(captured))
+            if not page.post_targets:
+                page.writes += sum(
+                    1
+                    for query in captured.captured_queries
+                    if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+                )
+        page.queries = f"{counts[0]}" if counts[0] == counts[1] else f"{counts[0]}/{counts[1]}"
+    return notes
+
+
+def prepare(env: dict[str, str], tmp: Path) -> tuple[list[Page], dict]:
+    """Migrate, load the content, collect static files, and make the learners."""
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
+    manage(env, "load_content")
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from config.bench import fixtures
+    from quiz.models import Question
+
+    heavy = fixtures.learner_with_history(1000)
+    light = fixtures.learner_with_history(10, per_attempt=10)
+    heavy_browser = fixtures.browser_for(heavy)
+    light_browser = fixtures.browser_for(light)
+    attempt = fixtures.open_attempt(heavy)
+    lines, _ = fixtures.answer_targets(CLIENTS, attempts_each=2)
+    targets = tmp / "answers.tsv"
+    targets.write_text("\n".join(lines) + "\n")
+    few_lines, _ = fixtures.answer_targets(FEW_CLIENTS, attempts_each=2)
+    few_targets = tmp / "answers-few.tsv"
+    few_targets.write_text("\n".join(few_lines) + "\n")
+    spare = fixtures.open_attempt(heavy)
+    kinds = dict(Question.objects.values_list("id", "type"))
+    extra = {
+        "spare_answers": [
+            (spare.question_url(n), fixtures.ANSWER_BODY[kinds[pk]])
+            for n, pk in enumerate(spare.question_ids[:4], start=1)
+        ],
+        "spare_cookie": heavy_browser.cookie,
+        "light_cookie": light_browser.cookie,
+    }
+    connection.close()
+    pages = [
+        Page("static (htmx)", ""),
+        Page("home", "/"),
+        Page("lesson", "/learn/401-vs-403/"),
+        Page("code", "/codes/429/"),
+        Page("codes search", "/codes/?q=gateway"),
+        Page("quiz question", attempt.question_url(1), cookie=heavy_browser.cookie),
+        Page("progress (1,000 answers)", "/progress/", cookie=heavy_browser.cookie),
+        Page(
+            f"answer POST ({FEW_CLIENTS} clients)",
+            "/quiz/",
+            post_targets=few_targets,
+            clients=FEW_CLIENTS,
+            capacity=len(few_lines),
+        ),
+        Page(
+            f"answer POST ({CLIENTS} clients)", "/quiz/", post_targets=targets, capacity=len(lines)
+        ),
+    ]
+    return pages, extra
+
+
+def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
+    command = [
+        str(BIN / "gunicorn"),
+        "config.wsgi",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        WORKERS,
+        "--no-control-socket",
+        "--log-level",
+        "warning",
+    ]
+    with log.open("w") as output:
+        return subprocess.Popen(
+            command, cwd=BASE_DIR, env=env, stdout=output, stderr=output, start_new_session=True
+        )
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is not None:
+        return
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=5)
+
+
+def measure(base: str, pages: list[Page]) -> None:
+    """Each page between two short runs of the static file: its ratio is to their mean."""
+    home = fetch_text(base + "/", "")
+    static = pages[0]
+    static.path = next(url for url in subresources(home) if "htmx" in url)
+    for page in pages:
+        url = base + page.path
+        print(f"  {page.name:<28} {url}", flush=True)
+        if page.post_targets:
+            page.result = wrk(url, seconds=SECONDS, targets=page.post_targets, clients=page.clients)
+        else:
+            wrk(url, seconds=WARMUP_SECONDS, cookie=page.cookie)
+            page.result = wrk(url, seconds=SECONDS, cookie=page.cookie)
+            wire_sizes(base, page)
+        if page is static:
+            before = page.reference = rate(page.result)
+            continue
+        after = rate(wrk(base + static.path, seconds=REFERENCE_SECONDS))
+        page.reference, before = (before + after) / 2, after
+
+
+def report(pages: list[Page], notes: list[str], extra: dict) -> None:
+    head = (
+        f"{'page':<28} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
+        f"{'bytes':>7} {'1st KB':>7} {'queries':>7}"
+    )
+    print("\n" + head + "\n" + "-" * len(head))
+    for page in pages:
+        r = page.result
+        errors = r["connect"] + r["read"] + r["write"] + r["status"] + r["timeout"]
+        print(
+            f"{page.name:<28} {rate(r):>8.0f} {page.ratio:>6.2f} "
+            f"{r['p50_us'] / 1000:>7.1f} {r['p99_us'] / 1000:>7.1f} {errors:>6} "
+            f"{page.wire_bytes if not page.post_targets else '':>7} "
+            f"{page.first_load / 1024 if not page.post_targets else 0:>7.1f} {page.queries:>7}"
+        )
+    print(
+        "\nratio = req/s ÷ the static file's req/s, measured for "
+        f"{REFERENCE_SECONDS} s just before and just after the page.\nbytes: the response body "
+        f"compressed (Accept-Encoding: {ACCEPT}). 1st KB: with its CSS, JS and icon. queries: cold "
+        "cache/warm when they differ."
+    )
+    print(
+        f"{CLIENTS} connections per page (answers: as marked), {SECONDS} s each, GETs after a "
+        f"{WARMUP_SECONDS} s warm-up."
+    )
+    for note in notes:
+        print(f"note: {note}")
+
+    checks = []
+    by_name = {page.name: page for page in pages}
+    for name in ("home", "lesson", "code"):
+        ratio = by_name[name].ratio
+        checks.append((f"{name} ratio ≥ {CONTENT_RATIO_TARGET}", ratio >= CONTENT_RATIO_TARGET))
+    post = by_name[f"answer POST ({CLIENTS} clients)"].result
+    post_errors = sum(post[k] for k in ("connect", "read", "write", "status", "timeout"))
+    checks.append(
+        (
+            f"answer POST p99 ≤ {ANSWER_P99_TARGET_MS} ms",
+            post["p99_us"] / 1000 <= ANSWER_P99_TARGET_MS,
+        )
+    )
+    checks.append(("answer POST 0 errors", post_errors == 0))
+    if any(page.result["requests"] > page.capacity for page in pages if page.post_targets):
+        checks.append(("answer POST: a new question for every request", False))
+    heaviest = max(page.first_load for page in pages if not page.post_targets)
+    checks.append((f"first load ≤ {FIRST_LOAD_LIMIT // 1024} KB", heaviest <= FIRST_LOAD_LIMIT))
+    checks.append(("no database writes on GET", all(page.writes == 0 for page in pages)))
+    print()
+    for label, ok in checks:
+        print(f"{'met   ' if ok else 'MISSED'} {label}")
+
+
+def rate(result: dict) -> float:
+    return result["requests"] / (result["duration_us"] / 1_000_000)
+
+
+def light_queries(extra: dict) -> str:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST=HOST)
+    for part in extra["light_cookie"].split("; "):
+        name, _, value = part.partition("=")
+        client.cookies[name] = value
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/progress/")
+    return f"/progress/ for a learner with 10 answers: {len(captured)} queries"
+
+
+def answer_count() -> int:
+    from django.db import connection
+
+    from quiz.models import Answer
+
+    count = Answer.objects.count()
+    connection.close()  # no connection held open while gunicorn writes
+    return count
+
+
+def main() -> int:
+    if not shutil.which("wrk"):
+        print("make bench needs wrk (Debian: apt-get install wrk).", file=sys.stderr)
+        return 2
+    tmp = Path(tempfile.mkdtemp(prefix="status-academy-bench-"))
+    server = None
+    try:
+        env = environment(tmp)
+        print(f"Preparing a fresh database in {tmp} …", flush=True)
+        pages, extra = prepare(env, tmp)
+        answers_before = answer_count()
+        port = free_port()
+        base = f"http://{HOST}:{port}"
+        server = start_server(env, port, tmp / "gunicorn.log")
+        wait_until_up(base, server)
+        print(f"gunicorn: {WORKERS} sync workers on {base}; wrk: {CLIENTS} connections", flush=True)
+        measure(base, pages)
+        stop_server(server)
+        log = (tmp / "gunicorn.log").read_text().strip()
+        if log:
+            print("gunicorn said:\n" + log[-3000:])
+        posted = sum(page.result["requests"] for page in pages if page.post_targets)
+        stored = answer_count() - answers_before
+        notes = [f"answers stored by the POST runs: {stored} (wrk counted {posted} responses)"]
+        notes += count_queries(pages, extra)
+        notes.append(light_queries(extra))
+        report(pages, notes, extra)
+        return 0
+    finally:
+        if server is not None:
+            stop_server(server)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
