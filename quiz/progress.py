@@ -333,6 +333,19 @@ class Cell:
                 return level
         return 0
 
+    @property
+    def svg(self) -> dict[str, str]:
+        """The cell's attributes and title as text: 182 cells through the template's number
+        and date localisation cost more than the rest of the page."""
+        things = f"{self.count} thing{'' if self.count == 1 else 's'} learned"
+        return {
+            "level": str(self.level),
+            "x": str(self.x),
+            "y": str(self.y),
+            "title": f"{self.day:%a} {self.day.day} {self.day:%b %Y}: "
+            + (things if self.count else "nothing"),
+        }
+
 
 @dataclass
 class Heatmap:
