@@ -5,6 +5,7 @@ seconds: `"120/60"`); `"off"`, `"0"` or an empty value turns it off. Counters li
 default cache, so with the local-memory cache each server process counts on its own.
 """
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -67,7 +68,8 @@ def hit(key: str, rate: Rate) -> int | None:
         cache.set(slot, 1, timeout=rate.seconds + 1)
         count = 1
     if count > rate.count:
-        return max(1, int(rate.seconds - now % rate.seconds))
+        # Rounded up: a client that waits exactly Retry-After finds the new window open.
+        return max(1, math.ceil(rate.seconds - now % rate.seconds))
     return None
 
 

@@ -6,20 +6,19 @@ The endpoints hold no user data and use no cookies, so they take requests withou
 """
 
 import json
-import math
 import re
 import time
 from functools import wraps
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import etag, require_GET
 
+from config.ratelimit import Rate, client_ip, hit
 from learn import lab_presets
 from learn.registry import display_name
 
@@ -37,25 +36,6 @@ NO_BODY = (204, 205, 304)
 ECHO = "/lab/api/echo"
 RESOURCE_ETAG = '"lab-resource-v1"'
 REDIRECT_PARAMS = {"to", "next", "url", "location", "redirect", "target", "return"}
-
-
-def _client(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
-def over_limit(key: str, limit: int, window: int = 60) -> int | None:
-    """Count a hit in this fixed window; the seconds to wait when over `limit`, else None."""
-    now = time.time()
-    slot = f"lab:{key}:{int(now // window)}"
-    cache.add(slot, 0, timeout=window + 1)
-    try:
-        count = cache.incr(slot)
-    except ValueError:  # expired between add and incr
-        cache.set(slot, 1, timeout=window + 1)
-        count = 1
-    if count > limit:
-        return max(1, math.ceil(window - now % window))
-    return None
 
 
 def problem(
@@ -99,7 +79,7 @@ def lab_endpoint(view=None, *, bucket: str = "all", setting: str = "LAB_RATE_LIM
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         limit = getattr(settings, setting, default or RATE_LIMIT)
-        wait = over_limit(f"{bucket}:{_client(request)}", limit)
+        wait = hit(f"lab:{bucket}:{client_ip(request)}", Rate(limit, 60))
         if wait is not None:
             return problem(
                 request,
@@ -271,7 +251,7 @@ def limited(request: HttpRequest) -> HttpResponse:
     if not CLIENT_NAME.fullmatch(name):
         return problem(request, 400, "client is 1 to 32 lowercase letters, digits or dashes.")
     window = int(window)
-    wait = over_limit(f"limited:{_client(request)}:{name}:{window}", limit, window)
+    wait = hit(f"lab:limited:{client_ip(request)}:{name}", Rate(limit, window))
     policy = {"RateLimit-Policy": f"{limit};w={window}"}
     if wait is not None:
         return problem(
