@@ -47,7 +47,7 @@ def browser_for(learner: Learner) -> Browser:
     return Browser(learner=learner, session_key=session.session_key, csrf_secret=secret)
 
 
-def learner_with_history(answer_count: int, *, per_attempt: int = 20) -> Learner:
+def learner_with_history(answer_count: int, *, per_attempt: int = 20, lessons: int = 10) -> Learner:
     """A learner with `answer_count` answers over many days, review cards and lessons done."""
     now = datetime.now(UTC)
     learner = Learner.objects.create(timezone="Europe/Berlin")
@@ -93,7 +93,7 @@ def learner_with_history(answer_count: int, *, per_attempt: int = 20) -> Learner
     ReviewCard.objects.bulk_create(cards)
     LessonCompletion.objects.bulk_create(
         LessonCompletion(learner=learner, lesson=lesson, completed_at=now - timedelta(days=3 * i))
-        for i, lesson in enumerate(Lesson.objects.published().order_by("id")[:10])
+        for i, lesson in enumerate(Lesson.objects.published().order_by("id")[:lessons])
     )
     return learner
 

@@ -12,8 +12,8 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from fsrs import Card
 
+from config.bench.fixtures import learner_with_history
 from learn.models import Lesson, StatusCode
 from quiz import progress
 from quiz.models import (
@@ -22,7 +22,6 @@ from quiz.models import (
     Learner,
     LessonCompletion,
     Question,
-    Quiz,
     ReviewCard,
     ReviewLog,
 )
@@ -606,60 +605,10 @@ def test_answers_schedule_review_cards_and_a_review_session_reschedules_them(cli
 # 5. Query counts ------------------------------------------------------------------------------
 
 
-def build_learner(answer_count: int, *, per_attempt: int, lessons: int) -> Learner:
-    """A learner with `answer_count` answers over many days and codes, a review card for every
-    question answered (some due), and some lessons done."""
-    now = datetime.now(UTC)
-    learner = Learner.objects.create(timezone="Europe/Berlin")
-    pool = list(Question.objects.published().order_by("id").values_list("id", flat=True))
-    quiz = Quiz.objects.published().first()
-    attempts = answer_count // per_attempt
-    for n in range(attempts):
-        when = now - timedelta(days=2 * (attempts - n), hours=n % 5)
-        chosen = pool[(n * per_attempt) % len(pool) :][:per_attempt]
-        with time_machine.travel(when, tick=False):
-            attempt = Attempt.objects.create(
-                learner=learner,
-                quiz=quiz if n % 2 else None,  # quizzes and sets built for the learner
-                title="" if n % 2 else f"Set {n}",
-                question_ids=chosen,
-                total=per_attempt,
-                answered=per_attempt,
-                correct=per_attempt // 2,
-                finished_at=when,
-            )
-            Answer.objects.bulk_create(
-                Answer(attempt=attempt, question_id=pk, correct=(pk + n) % 3 != 0) for pk in chosen
-            )
-    answered = sorted(
-        set(Answer.objects.filter(attempt__learner=learner).values_list("question_id", flat=True))
-    )
-    cards = []
-    for i, pk in enumerate(answered):
-        due = now + timedelta(days=i % 7 - 3)
-        cards.append(
-            ReviewCard(
-                learner=learner,
-                question_id=pk,
-                fsrs=Card(due=due).to_dict(),
-                due=due,
-                state=2,
-                reviews=1 + i % 4,
-                last_review=due - DAY,
-            )
-        )
-    ReviewCard.objects.bulk_create(cards)
-    LessonCompletion.objects.bulk_create(
-        LessonCompletion(learner=learner, lesson=lesson, completed_at=now - timedelta(days=3 * i))
-        for i, lesson in enumerate(Lesson.objects.published().order_by("id")[:lessons])
-    )
-    return learner
-
-
 @pytest.fixture
 def small_and_large():
-    small = build_learner(10, per_attempt=10, lessons=1)
-    large = build_learner(1000, per_attempt=20, lessons=30)
+    small = learner_with_history(10, per_attempt=10, lessons=1)
+    large = learner_with_history(1000, per_attempt=20, lessons=30)
     assert Answer.objects.filter(attempt__learner=small).count() == 10
     assert Answer.objects.filter(attempt__learner=large).count() == 1000
     return small, large
