@@ -1,4 +1,4 @@
-"""Rate limits for views: a fixed window counted in Django's cache; past it, 429 + Retry-After.
+"""Rate limits for views: a window per client counted in Django's cache; past it, 429 + Retry-After.
 
 A limit is a setting such as `"120/minute"` (also `second`, `hour`, `day`, or a number of
 seconds: `"120/60"`); `"off"`, `"0"` or an empty value turns it off. Counters live in the
@@ -58,9 +58,20 @@ class Rate:
 
 
 def hit(key: str, rate: Rate) -> int | None:
-    """Count one request for `key`; the seconds until the window resets when over, else None."""
+    """Count one request for `key`; the seconds until its window closes when over, else None.
+
+    Each key's window opens with its first request and lasts `rate.seconds`, so the first
+    `rate.count` requests always pass and the next is always refused, wherever the clock is.
+    (A window aligned to the clock would let a burst straddle two windows and pass twice over.)
+    """
     now = time.time()
-    slot = f"ratelimit:{key}:{int(now // rate.seconds)}"
+    opened_key = f"ratelimit:{key}:opened"
+    cache.add(opened_key, now, timeout=rate.seconds)
+    opened = cache.get(opened_key, now)
+    if now - opened >= rate.seconds:  # a backend that keeps keys a little past their timeout
+        cache.set(opened_key, now, timeout=rate.seconds)
+        opened = now
+    slot = f"ratelimit:{key}:{opened!r}"
     cache.add(slot, 0, timeout=rate.seconds + 1)
     try:
         count = cache.incr(slot)
@@ -69,7 +80,7 @@ def hit(key: str, rate: Rate) -> int | None:
         count = 1
     if count > rate.count:
         # Rounded up: a client that waits exactly Retry-After finds the new window open.
-        return max(1, math.ceil(rate.seconds - now % rate.seconds))
+        return max(1, math.ceil(opened + rate.seconds - now))
     return None
 
 

@@ -141,20 +141,24 @@ def test_auth_401_403_200(client):
 
 
 def test_limited_allows_five_a_minute_then_429_with_retry_after(client):
-    with time_machine.travel("2026-11-24 12:00:10Z", tick=False):
+    # The window opens with the client's first request, so no clock position lets a burst pass.
+    with time_machine.travel("2026-11-24 12:00:59Z", tick=False):
         codes = [client.get("/lab/api/limited").status_code for _ in range(6)]
         assert codes == [200] * 5 + [429]
+    with time_machine.travel("2026-11-24 12:01:09Z", tick=False):
         refused = client.get("/lab/api/limited")
+        assert refused.status_code == 429
         assert refused["Retry-After"] == "50"
-    with time_machine.travel("2026-11-24 12:01:00Z", tick=False):
+    with time_machine.travel("2026-11-24 12:01:59Z", tick=False):
         assert client.get("/lab/api/limited").status_code == 200
 
 
 def test_limited_takes_a_shorter_window_and_named_clients(client):
-    with time_machine.travel("2026-11-24 12:00:07.5Z", tick=False):
-        url = "/lab/api/limited?window=10&client=polite-abc"
+    url = "/lab/api/limited?window=10&client=polite-abc"
+    with time_machine.travel("2026-11-24 12:00:09.5Z", tick=False):
         codes = [client.get(url).status_code for _ in range(6)]
         assert codes == [200] * 5 + [429]
+    with time_machine.travel("2026-11-24 12:00:17Z", tick=False):
         refused = client.get(url)
         # 2.5 s are left in this 10 s window: rounded up, never down, so waiting is enough.
         assert refused["Retry-After"] == "3"
@@ -162,7 +166,7 @@ def test_limited_takes_a_shorter_window_and_named_clients(client):
         assert "5 requests every 10 s" in json.loads(refused.content)["detail"]
         # Another named client has its own allowance.
         assert client.get("/lab/api/limited?window=10&client=naive-abc").status_code == 200
-    with time_machine.travel("2026-11-24 12:00:10Z", tick=False):
+    with time_machine.travel("2026-11-24 12:00:19.5Z", tick=False):
         assert client.get(url).status_code == 200
 
 

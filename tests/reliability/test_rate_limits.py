@@ -3,10 +3,11 @@
 from http import HTTPStatus
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from config.ratelimit import Rate
+from config.ratelimit import Rate, hit
 from quiz.models import Answer, Attempt, Question
 
 pytestmark = pytest.mark.django_db
@@ -150,6 +151,20 @@ def test_failed_log_ins_lock_the_address_out_with_retry_after(client, settings):
 )
 def test_rates_are_read_from_settings_text(value, rate):
     assert Rate.parse(value) == rate
+
+
+def test_a_burst_across_a_minute_boundary_is_still_limited():
+    """The window opens with a client's first request, not on the clock's minute."""
+    rate = Rate(5, 60)
+    with time_machine.travel("2026-11-24 12:00:59.9Z", tick=False):
+        assert [hit("burst", rate) for _ in range(3)] == [None] * 3
+    with time_machine.travel("2026-11-24 12:01:00.1Z", tick=False):
+        assert [hit("burst", rate) for _ in range(2)] == [None] * 2
+        assert hit("burst", rate) == 60  # 59.8 s left, rounded up
+    with time_machine.travel("2026-11-24 12:01:59.8Z", tick=False):
+        assert hit("burst", rate) == 1
+    with time_machine.travel("2026-11-24 12:01:59.9Z", tick=False):
+        assert hit("burst", rate) is None  # the window has closed; a new one opens
 
 
 @pytest.mark.parametrize("value", ["lots", "10/fortnight", "-1/minute"])
