@@ -1,13 +1,13 @@
 """Writes for the learn app: upserting the shipped lesson and code files into the database."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from learn import safe_yaml
 from learn.models import FollowUp, Lesson, StatusCode
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -56,6 +56,7 @@ class LoadResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    notes: list[str] = field(default_factory=list)  # what an author should know, e.g. retirements
 
     @property
     def changed(self) -> bool:
@@ -102,18 +103,15 @@ def parse_codes(directory: Path, problems: list[str]) -> dict[int, dict]:
     codes: dict[int, dict] = {}
     for path in sorted((directory / "codes").glob("*.yaml")):
         try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as error:
-            problems.append(f"{path.name}: not valid YAML: {error}")
+            document = safe_yaml.load(path.read_text(encoding="utf-8"), name=path.name) or {}
+        except safe_yaml.YamlProblem as error:
+            problems.append(str(error))
             continue
         entries = document.get("codes") if isinstance(document, dict) else None
         if not isinstance(entries, list):
             problems.append(f"{path.name}: expected a top-level 'codes:' list")
             continue
         for index, entry in enumerate(entries):
-            if isinstance(entry, dict) and isinstance(entry.get("retry"), bool):
-                # YAML 1.1 reads a bare `no` / `yes` as a boolean.
-                entry["retry"] = "yes" if entry["retry"] else "no"
             label = entry.get("code", f"#{index + 1}") if isinstance(entry, dict) else index + 1
             where = f"{path.name}: code {label}"
             if not _check_fields(entry, CODE_FIELDS, OPTIONAL_CODE_FIELDS, where, problems):
@@ -153,9 +151,9 @@ def parse_lessons(directory: Path, known_codes: set[int], problems: list[str]) -
             problems.append(f"{path.name}: must start with front matter between '---' lines")
             continue
         try:
-            meta = yaml.safe_load(parts[0])
-        except yaml.YAMLError as error:
-            problems.append(f"{path.name}: front matter is not valid YAML: {error}")
+            meta = safe_yaml.load(parts[0], name=f"{path.name} (front matter)")
+        except safe_yaml.YamlProblem as error:
+            problems.append(str(error))
             continue
         where = f"{path.name}"
         if not _check_fields(meta, LESSON_FIELDS, {}, where, problems):

@@ -13,6 +13,7 @@ import yaml
 from django.db.models import Prefetch, QuerySet
 
 from quiz.models import Question, Quiz
+from quiz.validation import derived_subject
 
 DEFAULT_POSITION = 100  # the importer's position for a quiz without one
 WIDTH = 92  # plain text wraps after this column, so lines stay within about 100
@@ -81,7 +82,9 @@ def question_data(question: Question) -> dict[str, Any]:
         }
     choices = []
     for choice in question.choices.all():
-        item: dict[str, Any] = {"text": _text(choice.text)}
+        if choice.is_retired:  # kept for old results; not part of the question any more
+            continue
+        item: dict[str, Any] = {"key": choice.key, "text": _text(choice.text)}
         if choice.correct:
             item["correct"] = True
         if choice.why.strip():
@@ -95,16 +98,33 @@ def question_data(question: Question) -> dict[str, Any]:
     }.get(question.type)
     if answer is not None:
         data["answer"] = answer
+    if question.wrong_codes:
+        data["wrong_codes"] = {
+            int(code): _text(why) for code, why in sorted(question.wrong_codes.items())
+        }
     data["explanation"] = _text(question.explanation)
     codes = sorted(code.code for code in question.codes.all())
+    subject = sorted(code.code for code in question.subject.all())
+    default = derived_subject(
+        type=question.type,
+        answer_code=question.answer_code,
+        choices=[{"text": c["text"], "correct": c.get("correct")} for c in choices],
+        codes=codes,
+    )
+    if subject != sorted(default):  # left out where the importer would derive the same
+        data["subject"] = _FlowList(subject)
     if codes:
         data["codes"] = _FlowList(codes)
+    if question.variant_of_id:
+        data["variant_of"] = question.variant_of.slug
     if question.lesson_id:
         data["lesson"] = question.lesson.slug
     if question.difficulty != 1:
         data["difficulty"] = question.difficulty
     if not question.published:
         data["published"] = False
+    if question.lint_silenced:
+        data["lint"] = {rule: _text(why) for rule, why in sorted(question.lint_silenced.items())}
     return data
 
 
@@ -171,7 +191,9 @@ def questions_yaml(questions: Iterable[Question], quizzes: Iterable[Quiz] | None
     lists all its questions, exported or not, since an import gives it exactly that list.
     """
     if isinstance(questions, QuerySet):
-        questions = questions.select_related("lesson").prefetch_related("choices", "codes")
+        questions = questions.select_related("lesson", "variant_of").prefetch_related(
+            "choices", "codes", "subject"
+        )
     questions = sorted(questions, key=lambda question: question.slug)
     document: dict[str, Any] = {}
     if quizzes is not None:

@@ -5,19 +5,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.db import transaction
+from django.utils import timezone
 
+from learn import safe_yaml
 from learn.models import Lesson, StatusCode
 from learn.services import LoadResult, count_outcome, upsert
-from quiz.models import Choice, Question, Quiz
-from quiz.validation import question_problems
+from quiz.models import AnswerChoice, Choice, Question, Quiz
+from quiz.validation import choice_key, derived_subject, question_problems
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CHOICE_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,19}$")
+LINT_RULE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 QUESTION_KEYS = {
-    "slug", "type", "prompt", "snippet", "choices", "answer", "explanation", "codes", "lesson",
-    "difficulty", "published",
+    "slug", "type", "prompt", "snippet", "choices", "answer", "wrong_codes", "explanation",
+    "subject", "codes", "variant_of", "lesson", "difficulty", "published", "lint",
 }  # fmt: skip
 QUIZ_KEYS = {"slug", "title", "description", "position", "draw", "minutes", "pool", "published"}
 
@@ -30,13 +33,23 @@ class QuestionFileError(Exception):
         super().__init__("\n".join(problems))
 
 
+@dataclass(frozen=True)
+class ParsedChoice:
+    key: str  # "" when the file gives none: matched by text, or given a new key
+    text: str
+    correct: bool
+    why: str
+
+
 @dataclass
 class ParsedQuestion:
     slug: str
     fields: dict[str, Any]
-    choices: list[tuple[str, bool, str]]
+    choices: list[ParsedChoice]
     codes: list[int]
+    subject: list[int]
     lesson: str | None
+    variant_of: str | None = None
 
 
 @dataclass
@@ -82,12 +95,25 @@ def _parse_question(raw: Any, where: str, problems: list[str]) -> ParsedQuestion
         choices_raw = []
     choices = []
     for number, choice in enumerate(choices_raw, start=1):
-        for key in sorted(set(choice) - {"text", "correct", "why"}):
+        for key in sorted(set(choice) - {"key", "text", "correct", "why"}):
             problems.append(f"{where}: choices: choice {number} has an unknown field '{key}'")
         if not isinstance(choice.get("correct", False), bool):
             problems.append(f"{where}: choices: choice {number}: 'correct' must be true or false")
+        key = _text(choice.get("key"))
+        if key and not CHOICE_KEY.match(key):
+            problems.append(
+                f"{where}: choices: choice {number}: key: use up to 20 lowercase letters, "
+                "digits and hyphens"
+            )
+        elif key and key in {c.key for c in choices}:
+            problems.append(f"{where}: choices: choice {number}: key: '{key}' is used twice")
         choices.append(
-            (_text(choice.get("text")), bool(choice.get("correct")), _text(choice.get("why")))
+            ParsedChoice(
+                key=key,
+                text=_text(choice.get("text")),
+                correct=bool(choice.get("correct")),
+                why=_text(choice.get("why")),
+            )
         )
     answer = raw.get("answer")
     difficulty = raw.get("difficulty", 1)
@@ -95,7 +121,7 @@ def _parse_question(raw: Any, where: str, problems: list[str]) -> ParsedQuestion
         type=qtype,
         prompt=raw.get("prompt"),
         explanation=raw.get("explanation"),
-        choices=[{"text": t, "correct": c} for t, c, _ in choices],
+        choices=[{"text": c.text, "correct": c.correct} for c in choices],
         answer_code=answer if qtype == "code" else None,
         answer_bool=answer if qtype == "truefalse" else None,
         difficulty=difficulty,
@@ -107,12 +133,41 @@ def _parse_question(raw: Any, where: str, problems: list[str]) -> ParsedQuestion
     if not isinstance(snippet, dict) or (snippet and set(snippet) != {"language", "code"}):
         problems.append(f"{where}: snippet: needs exactly 'language' and 'code'")
         snippet = {}
-    codes = raw.get("codes") or []
-    if not isinstance(codes, list) or not all(
-        isinstance(c, int) and not isinstance(c, bool) for c in codes
+    codes = _code_list(raw.get("codes"), "codes", where, problems)
+    subject = _code_list(raw.get("subject"), "subject", where, problems)
+    if "subject" not in raw:
+        subject = derived_subject(
+            type=qtype,
+            answer_code=answer if qtype == "code" else None,
+            choices=[{"text": c.text, "correct": c.correct} for c in choices],
+            codes=codes,
+        )
+        if not subject and qtype in ("single", "multiple", "truefalse", "code"):
+            problems.append(
+                f"{where}: subject: name the code(s) this question asks about, e.g. "
+                f"subject: [{codes[0] if codes else 403}] (it can be left out only when the "
+                "answer is a code or the question mentions one code)"
+            )
+    elif not subject:
+        problems.append(f"{where}: subject: name at least one code the question asks about")
+    for code in subject:
+        if code not in codes:
+            problems.append(f"{where}: subject: {code} must be listed under codes too")
+    wrong_codes = _wrong_codes(raw.get("wrong_codes"), qtype, answer, where, problems)
+    lint = raw.get("lint") or {}
+    if not isinstance(lint, dict) or not all(
+        isinstance(rule, str) and LINT_RULE.match(rule) and isinstance(why, str) and why.strip()
+        for rule, why in lint.items()
     ):
-        problems.append(f"{where}: codes: must be a list of status codes such as [401, 403]")
-        codes = []
+        problems.append(
+            f'{where}: lint: a mapping of rule to reason, e.g. lint: {{long-key: "why the key '
+            'must be longer"}}'
+        )
+        lint = {}
+    variant_of = raw.get("variant_of")
+    if variant_of is not None and (not isinstance(variant_of, str) or variant_of == slug):
+        problems.append(f"{where}: variant_of: the slug of another question")
+        variant_of = None
     lesson = raw.get("lesson")
     if lesson is not None and not isinstance(lesson, str):
         problems.append(f"{where}: lesson: must be a lesson slug")
@@ -132,11 +187,51 @@ def _parse_question(raw: Any, where: str, problems: list[str]) -> ParsedQuestion
             "explanation": _text(raw.get("explanation")),
             "difficulty": difficulty,
             "published": published is not False,
+            "wrong_codes": wrong_codes,
+            "lint_silenced": {rule: why.strip() for rule, why in lint.items()},
         },
         choices=choices,
         codes=codes,
+        subject=subject,
         lesson=lesson,
+        variant_of=variant_of,
     )
+
+
+def _code_list(value: Any, name: str, where: str, problems: list[str]) -> list[int]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(
+        isinstance(c, int) and not isinstance(c, bool) for c in value
+    ):
+        problems.append(f"{where}: {name}: must be a list of status codes such as [401, 403]")
+        return []
+    return list(dict.fromkeys(value))
+
+
+def _wrong_codes(
+    value: Any, qtype: Any, answer: Any, where: str, problems: list[str]
+) -> dict[str, str]:
+    """{code: why} for a code question's likely wrong answers, stored with text keys (JSON)."""
+    if value is None:
+        return {}
+    if qtype != "code":
+        problems.append(f"{where}: wrong_codes: only a code question has wrong codes to explain")
+        return {}
+    if not isinstance(value, dict):
+        problems.append(f'{where}: wrong_codes: a mapping of code to why, e.g. {{401: "…"}}')
+        return {}
+    result = {}
+    for code, why in value.items():
+        if isinstance(code, bool) or not isinstance(code, int) or not 100 <= code <= 599:
+            problems.append(f"{where}: wrong_codes: {code!r} is not a status code from 100 to 599")
+        elif code == answer:
+            problems.append(f"{where}: wrong_codes: {code} is the right answer")
+        elif not isinstance(why, str) or not why.strip():
+            problems.append(f"{where}: wrong_codes: {code}: say why it is wrong")
+        else:
+            result[str(code)] = why.strip()
+    return result
 
 
 def _parse_quiz(
@@ -215,9 +310,9 @@ def parse_files(sources: list[tuple[str, str]]) -> tuple[list[ParsedFile], list[
     files: list[ParsedFile] = []
     for name, text in sources:
         try:
-            document = yaml.safe_load(text)
-        except yaml.YAMLError as error:
-            problems.append(f"{name}: not valid YAML: {str(error).splitlines()[0]}")
+            document = safe_yaml.load(text, name=name)
+        except safe_yaml.YamlProblem as error:
+            problems.append(str(error))
             continue
         if not isinstance(document, dict) or set(document) - {"quiz", "quizzes", "questions"}:
             problems.append(
@@ -252,6 +347,10 @@ def parse_files(sources: list[tuple[str, str]]) -> tuple[list[ParsedFile], list[
     _check_quizzes(files, set(seen), problems)
     lessons = set(Lesson.objects.values_list("slug", flat=True))
     codes = set(StatusCode.objects.values_list("code", flat=True))
+    variants = {q.variant_of for parsed in files for q in parsed.questions if q.variant_of}
+    known_questions = set(seen) | set(
+        Question.objects.filter(slug__in=variants - set(seen)).values_list("slug", flat=True)
+    )
     for parsed in files:
         for question in parsed.questions:
             where = f"{parsed.name}: {question.slug}"
@@ -260,6 +359,10 @@ def parse_files(sources: list[tuple[str, str]]) -> tuple[list[ParsedFile], list[
             for code in question.codes:
                 if code not in codes:
                     problems.append(f"{where}: codes: {code} is not a status code we know")
+            if question.variant_of and question.variant_of not in known_questions:
+                problems.append(
+                    f"{where}: variant_of: no question has the slug '{question.variant_of}'"
+                )
     return files, problems
 
 
@@ -290,23 +393,97 @@ def _check_quizzes(files: list[ParsedFile], in_files: set[str], problems: list[s
 
 
 def _upsert_question(
-    question: ParsedQuestion, lessons: dict[str, Lesson], codes
-) -> tuple[str, bool]:
+    question: ParsedQuestion, lessons: dict[str, Lesson], codes, result: LoadResult, dry_run: bool
+) -> tuple[Question, str, bool]:
     fields = dict(question.fields, lesson=lessons.get(question.lesson))
     instance, outcome = upsert(Question, {"slug": question.slug}, fields)
-    choices_changed = [(c.text, c.correct, c.why) for c in instance.choices.all()] != (
-        question.choices
-    )
-    if choices_changed:
-        instance.choices.all().delete()
-        Choice.objects.bulk_create(
-            Choice(question=instance, position=i, text=t, correct=c, why=w)
-            for i, (t, c, w) in enumerate(question.choices)
-        )
+    choices_changed = _sync_choices(instance, question.choices, result, dry_run)
     codes_changed = set(instance.codes.values_list("code", flat=True)) != set(question.codes)
     if codes_changed:
         instance.codes.set([codes[c] for c in question.codes])
-    return outcome, choices_changed or codes_changed
+    subject_changed = set(instance.subject.values_list("code", flat=True)) != set(question.subject)
+    if subject_changed:
+        instance.subject.set([codes[c] for c in question.subject])
+    return instance, outcome, choices_changed or codes_changed or subject_changed
+
+
+def _sync_choices(
+    question: Question, wanted: list[ParsedChoice], result: LoadResult, dry_run: bool
+) -> bool:
+    """Update the question's choices in place, matched by key, else by text.
+
+    A matched choice keeps its row, so every learner's pick of it stays. An existing choice
+    the file no longer has is deleted if nobody picked it, and retired if someone did: new
+    attempts stop showing it, old results still do. Returns whether anything changed.
+    """
+    existing = list(Choice.objects.filter(question=question).order_by("position", "id"))
+    by_key = {choice.key: choice for choice in existing}
+    matches: dict[int, Choice] = {}
+    for index, choice in enumerate(wanted):
+        if choice.key and choice.key in by_key:
+            matches[index] = by_key.pop(choice.key)
+    for index, choice in enumerate(wanted):
+        if index not in matches:
+            same_text = next((c for c in by_key.values() if c.text == choice.text), None)
+            if same_text is not None:
+                matches[index] = by_key.pop(same_text.key)
+    left_over = list(by_key.values())
+    picked = set(
+        AnswerChoice.objects.filter(choice__in=left_over).values_list("choice_id", flat=True)
+    )
+    changed = False
+    for choice in left_over:
+        if choice.pk not in picked:
+            choice.delete()
+            changed = True
+        elif choice.retired_at is None:
+            choice.retired_at = timezone.now()
+            choice.save(update_fields=["retired_at"])
+            changed = True
+            result.notes.append(
+                f"{question.slug}: the choice “{choice.text}” was picked by learners, so it "
+                f"{'would be' if dry_run else 'is'} retired: their results keep it, new attempts "
+                "no longer show it."
+            )
+    # Keys named in the file win; a matched choice keeps its own unless the file gave that key
+    # to another choice; a retired choice keeps its key for good.
+    reserved = {w.key for w in wanted if w.key} | {c.key for c in left_over if c.pk in picked}
+    final_keys: list[str] = []
+    for index, choice in enumerate(wanted):
+        key = choice.key
+        if not key and index in matches and matches[index].key not in reserved:
+            key = matches[index].key
+        if not key or key in final_keys:
+            key = _free_key(reserved | set(final_keys))
+        final_keys.append(key)
+    # Keys may move between rows: park the changing ones first (one key per question).
+    moving = [m for i, m in matches.items() if m.key != final_keys[i]]
+    for row in moving:
+        Choice.objects.filter(pk=row.pk).update(key=f"~{row.pk}")
+    for index, choice in enumerate(wanted):
+        values = {
+            "key": final_keys[index],
+            "position": index,
+            "text": choice.text,
+            "correct": choice.correct,
+            "why": choice.why,
+            "retired_at": None,
+        }
+        row = matches.get(index)
+        if row is None:
+            Choice.objects.create(question=question, **values)
+            changed = True
+        elif row in moving or any(getattr(row, k) != v for k, v in values.items()):
+            Choice.objects.filter(pk=row.pk).update(**values)
+            changed = True
+    return changed
+
+
+def _free_key(taken: set[str]) -> str:
+    index = 0
+    while choice_key(index) in taken:
+        index += 1
+    return choice_key(index)
 
 
 @transaction.atomic
@@ -318,9 +495,22 @@ def questions_import(sources: list[tuple[str, str]], *, dry_run: bool = False) -
     lessons = Lesson.objects.in_bulk(field_name="slug")
     codes = StatusCode.objects.in_bulk(field_name="code")
     question_result, quiz_result = LoadResult("Questions"), LoadResult("Quizzes")
+    imported: dict[str, tuple[Question, str, bool]] = {}
     for parsed in files:
         for question in parsed.questions:
-            count_outcome(question_result, *_upsert_question(question, lessons, codes))
+            imported[question.slug] = _upsert_question(
+                question, lessons, codes, question_result, dry_run
+            )
+    for parsed in files:  # variants may name a question further down, or in another file
+        for question in parsed.questions:
+            instance, outcome, changed = imported[question.slug]
+            variant_of = (
+                Question.objects.get(slug=question.variant_of) if question.variant_of else None
+            )
+            if instance.variant_of_id != (variant_of.pk if variant_of else None):
+                Question.objects.filter(pk=instance.pk).update(variant_of=variant_of)
+                changed = True
+            count_outcome(question_result, outcome, changed)
     for parsed in files:  # after every question, so a quiz may list questions of any file
         for quiz in parsed.all_quizzes():
             slugs = quiz.question_slugs
@@ -342,6 +532,15 @@ def _upsert_quiz(data: ParsedQuiz, slugs: list[str], result: LoadResult) -> None
 
 
 def read_sources(paths: list[Path]) -> list[tuple[str, str]]:
+    """(name, text) of each file; one too large to be a question file is refused unread."""
+    too_large = [
+        f"{path.name} is {path.stat().st_size / 1_000_000:.1f} MB: content files are at most "
+        f"{safe_yaml.MAX_BYTES // 1000:,} KB"
+        for path in paths
+        if path.stat().st_size > safe_yaml.MAX_BYTES
+    ]
+    if too_large:
+        raise QuestionFileError(too_large)
     return [(path.name, path.read_text(encoding="utf-8")) for path in paths]
 
 

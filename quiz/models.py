@@ -1,5 +1,7 @@
 """Questions, quizzes, learners, attempts and answers: the practising half of the product."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
@@ -40,7 +42,37 @@ class Question(models.Model):
     )
     answer_bool = models.BooleanField(null=True, blank=True, help_text="For true/false questions.")
     explanation = models.TextField(help_text="Markdown: why the right answer is right.")
-    codes = models.ManyToManyField(StatusCode, blank=True, related_name="questions")
+    codes = models.ManyToManyField(
+        StatusCode,
+        blank=True,
+        related_name="questions",
+        help_text="Every code the question mentions, its distractors included.",
+    )
+    subject = models.ManyToManyField(
+        StatusCode,
+        blank=True,
+        related_name="subject_of",
+        help_text="The code(s) the question asks about: a learner's answer is evidence of "
+        "knowing these. Also listed under codes.",
+    )
+    variant_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="variants",
+        help_text="A deliberate variant of another question's scenario: never asked together.",
+    )
+    wrong_codes = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Code questions: why a likely wrong code is wrong, {"401": "Markdown…"}.',
+    )
+    lint_silenced = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Bank lint rules silenced for this question, with the reason: {"long-key": "…"}.',
+    )
     lesson = models.ForeignKey(
         Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions"
     )
@@ -78,21 +110,58 @@ class Question(models.Model):
             return str(self.answer_code)
         if self.type == self.Type.TRUEFALSE:
             return "True" if self.answer_bool else "False"
-        return " · ".join(c.text for c in self.choices.all() if c.correct)
+        return " · ".join(c.text for c in self.choices.all() if c.correct and not c.is_retired)
+
+
+def new_choice_key() -> str:
+    """A key for a choice made without one (the admin, code): unique within any question."""
+    return "k" + secrets.token_hex(3)
+
+
+class ChoiceQuerySet(models.QuerySet):
+    def active(self):
+        """Choices new attempts show: not retired."""
+        return self.filter(retired_at__isnull=True)
 
 
 class Choice(models.Model):
+    """One option of a single- or multiple-choice question.
+
+    A choice keeps its identity (`key`) through edits and re-imports, so learners' picks stay
+    attached to it. A choice learners have picked is never deleted: it is retired, and only the
+    attempts that showed it still do.
+    """
+
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    key = models.SlugField(
+        max_length=20,
+        default=new_choice_key,
+        help_text="Stable within the question; imports match choices by it.",
+    )
     position = models.PositiveSmallIntegerField(default=0)
-    text = models.CharField(max_length=300)
+    text = models.CharField(max_length=300, help_text="Inline Markdown.")
     correct = models.BooleanField(default=False)
     why = models.TextField(blank=True, help_text="Markdown: why this choice is wrong.")
+    retired_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when an answered choice was removed: new attempts no longer show it.",
+    )
+
+    objects = ChoiceQuerySet.as_manager()
 
     class Meta:
         ordering = ["question", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "key"], name="one_choice_per_key")
+        ]
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
 
 class QuizQuerySet(models.QuerySet):
@@ -177,7 +246,7 @@ class Attempt(models.Model):
         Quiz,
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,  # learners' attempts outlive nothing: unpublish the quiz
         related_name="attempts",
         help_text="Empty for sets built for the learner: review, mistakes, weak codes.",
     )
@@ -229,8 +298,11 @@ class Attempt(models.Model):
 
 class Answer(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
-    choices = models.ManyToManyField(Choice, blank=True, related_name="answers")
+    # PROTECT: content a learner answered is retired (unpublished), never deleted.
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    choices = models.ManyToManyField(
+        Choice, blank=True, related_name="answers", through="AnswerChoice"
+    )
     given_code = models.PositiveSmallIntegerField(null=True, blank=True)
     given_bool = models.BooleanField(null=True, blank=True)
     correct = models.BooleanField()
@@ -246,11 +318,26 @@ class Answer(models.Model):
         return f"{self.question} → {'right' if self.correct else 'wrong'}"
 
 
+class AnswerChoice(models.Model):
+    """A choice the learner picked; the choice can never be deleted from under it."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE)
+    choice = models.ForeignKey(Choice, on_delete=models.PROTECT)
+
+    class Meta:
+        # The table Django made for the plain many-to-many, kept as it was (same unique pair).
+        db_table = "quiz_answer_choices"
+        unique_together = [("answer", "choice")]
+
+    def __str__(self) -> str:
+        return f"{self.answer_id} picked {self.choice_id}"
+
+
 class LessonCompletion(models.Model):
     """A lesson the learner marked as done."""
 
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="completions")
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="completions")
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="completions")
     completed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -272,7 +359,7 @@ class ReviewCard(models.Model):
     """FSRS memory state of one question for one learner; `due` and `state` mirror the JSON."""
 
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="cards")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="cards")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="cards")
     fsrs = models.JSONField(help_text="fsrs.Card.to_dict()")
     due = models.DateTimeField()
     state = models.PositiveSmallIntegerField(

@@ -1,5 +1,6 @@
 """The rules every question obeys: one copy, used by the importer and the admin."""
 
+import re
 from typing import Any
 
 TYPES = ("single", "multiple", "truefalse", "code")
@@ -53,3 +54,33 @@ def question_problems(
     elif answer_code is not None or answer_bool is not None:
         problems["answer"] = f"a {type} question is answered by its choices, not 'answer'"
     return problems
+
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_LEADING_CODE = re.compile(r"^`?([1-5]\d\d)\b")
+
+
+def choice_key(index: int) -> str:
+    """The key for the choice at `index` when none is given: a, b, c … z, then c27, c28 …"""
+    return LETTERS[index] if index < len(LETTERS) else f"c{index + 1}"
+
+
+def derived_subject(
+    *, type: str, answer_code: Any, choices: list[dict[str, Any]], codes: list[int]
+) -> list[int]:
+    """The codes a question asks about when its author did not say: a code question's answer;
+    the right choices' codes when every choice starts with a code; the one code it mentions.
+    Empty when none of these applies, and the author must name them."""
+    if type == "code" and isinstance(answer_code, int) and not isinstance(answer_code, bool):
+        return [answer_code]
+    texts = [str(choice.get("text") or "") for choice in choices]
+    if type in ("single", "multiple") and texts and all(_LEADING_CODE.match(t) for t in texts):
+        right = [
+            int(_LEADING_CODE.match(str(choice.get("text"))).group(1))
+            for choice in choices
+            if choice.get("correct")
+        ]
+        return list(dict.fromkeys(right))
+    if len(codes) == 1:
+        return list(codes)
+    return []

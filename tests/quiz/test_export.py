@@ -55,6 +55,7 @@ questions:
       - text: "yes"
         why: Not a status code at all.
     explanation: Authenticated but not allowed is 403.
+    subject: [403]
     codes: [403, 401]
     lesson: 401-vs-403
     difficulty: 2
@@ -154,8 +155,8 @@ def test_the_export_keeps_every_feature_of_the_bank():
     assert questions["x-tf"]["published"] is False
     assert "published" not in questions["x-role"]
     assert list(questions["x-role"]) == [
-        "slug", "type", "prompt", "snippet", "choices", "explanation", "codes", "lesson",
-        "difficulty",
+        "slug", "type", "prompt", "snippet", "choices", "explanation", "subject", "codes",
+        "lesson", "difficulty",
     ]  # fmt: skip
     assert questions["x-code"]["answer"] == 201 and questions["x-tf"]["answer"] is False
     assert "difficulty" not in questions["x-tf"]  # 1, the importer's default
