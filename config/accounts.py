@@ -79,7 +79,7 @@ def _next_url(request: HttpRequest) -> str:
     return target if safe else resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @rate_limit("signup", SIGNUP_LIMIT)
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:

@@ -23,3 +23,45 @@ class MethodNotAllowedPageMiddleware:
         if response.status_code == HTTPStatus.PRECONDITION_FAILED and not response.content:
             return error_page(request, HTTPStatus.PRECONDITION_FAILED)
         return response
+
+
+class RejectNulMiddleware:
+    """A NUL character in a posted form value or an uploaded file's name, or anywhere in the
+    admin's input, gets a 400.
+
+    No text a person types contains one, PostgreSQL cannot store one, and several places (the
+    admin's autocomplete, upload names) would otherwise pass it to the database. Public pages
+    check their own query strings (the reference search says what is wrong with a search);
+    the lab's API echoes raw input and stores nothing, so it is left alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/lab/api/") and _has_nul(request):
+            return error_page(
+                request,
+                HTTPStatus.BAD_REQUEST,
+                reason="Your request contained a NUL character (\\0), a control character that "
+                "no field accepts: remove it and send the request again.",
+            )
+        return self.get_response(request)
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    if request.path.startswith("/admin/") and ("\x00" in request.path or _nul_in(request.GET)):
+        return True
+    if request.method == "POST" and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        uploads = request.FILES
+        return _nul_in(request.POST) or any(
+            "\x00" in (upload.name or "") for upload in uploads.values()
+        )
+    return False
+
+
+def _nul_in(data) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in data.getlist(key)) for key in data)

@@ -1,19 +1,28 @@
-"""Rate limits for views: a window per client counted in Django's cache; past it, 429 + Retry-After.
+"""Rate limits for views: a window per client, counted where every worker sees it; past it,
+429 + Retry-After.
 
 A limit is a setting such as `"120/minute"` (also `second`, `hour`, `day`, or a number of
-seconds: `"120/60"`); `"off"`, `"0"` or an empty value turns it off. Counters live in the
-default cache, so with the local-memory cache each server process counts on its own.
+seconds: `"120/60"`); `"off"`, `"0"` or an empty value turns it off.
+
+The counters live outside any one process, so a limit of 5 admits exactly 5 however many
+workers serve the site, and a worker's restart forgets nothing: on one machine, in a small
+SQLite file of their own (`RATELIMIT_DB`; its lock is separate from the site's database, so
+counting never waits on an answer being written). Each count is one atomic upsert.
 """
 
+import ipaddress
 import math
+import random
+import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from http import HTTPStatus
+from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
@@ -57,36 +66,112 @@ class Rate:
         return names.get(self.seconds, f"every {self.seconds} seconds")
 
 
-def hit(key: str, rate: Rate) -> int | None:
-    """Count one request for `key`; the seconds until its window closes when over, else None.
+class SQLiteCounters:
+    """Windows per key in a SQLite file shared by the machine's processes.
+
+    A window opens with a key's first request and lasts the rate's seconds; the upsert counts
+    the request and reopens a closed window in the same statement, so two workers can never
+    both see "the first request". The file is a cache of counts, so it skips fsync.
+    """
+
+    SCHEMA = (
+        "CREATE TABLE IF NOT EXISTS ratelimit_window "
+        "(key TEXT PRIMARY KEY, opened REAL NOT NULL, closes REAL NOT NULL, count INTEGER NOT NULL)"
+    )
+    COUNT = (
+        "INSERT INTO ratelimit_window (key, opened, closes, count) VALUES (?1, ?2, ?3, 1) "
+        "ON CONFLICT (key) DO UPDATE SET "
+        "count = CASE WHEN closes <= ?2 THEN 1 ELSE count + 1 END, "
+        "opened = CASE WHEN closes <= ?2 THEN ?2 ELSE opened END, "
+        "closes = CASE WHEN closes <= ?2 THEN ?3 ELSE closes END "
+        "RETURNING count, closes"
+    )
+    SWEEP_ONE_IN = 1000  # now and then, forget windows long closed
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def _connection(self) -> sqlite3.Connection:
+        path = str(settings.RATELIMIT_DB)
+        connection = getattr(self._local, "connection", None)
+        if connection is None or self._local.path != path:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(path, timeout=10, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=OFF")
+            connection.execute(self.SCHEMA)
+            self._local.connection, self._local.path = connection, path
+        return connection
+
+    def count(self, hits: list[tuple[str, "Rate"]], now: float) -> list[tuple[int, float]]:
+        """Count one request for each (key, rate), atomically; [(count, window closes)]."""
+        connection = self._connection()
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            results = [
+                connection.execute(self.COUNT, (key, now, now + rate.seconds)).fetchone()
+                for key, rate in hits
+            ]
+            if random.randrange(self.SWEEP_ONE_IN) == 0:  # noqa: S311 (not security)
+                connection.execute("DELETE FROM ratelimit_window WHERE closes < ?", (now - 86400,))
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        return [(int(count), float(closes)) for count, closes in results]
+
+    def reset(self) -> None:
+        """Forget every window (tests)."""
+        self._connection().execute("DELETE FROM ratelimit_window")
+
+
+counters = SQLiteCounters()
+
+
+def hit_all(hits: list[tuple[str, "Rate"]]) -> list[int | None]:
+    """Count one request for each (key, rate); for each, the seconds until its window closes
+    when over its rate, else None.
 
     Each key's window opens with its first request and lasts `rate.seconds`, so the first
     `rate.count` requests always pass and the next is always refused, wherever the clock is.
     (A window aligned to the clock would let a burst straddle two windows and pass twice over.)
     """
+    if not hits:
+        return []
     now = time.time()
-    opened_key = f"ratelimit:{key}:opened"
-    cache.add(opened_key, now, timeout=rate.seconds)
-    opened = cache.get(opened_key, now)
-    if now - opened >= rate.seconds:  # a backend that keeps keys a little past their timeout
-        cache.set(opened_key, now, timeout=rate.seconds)
-        opened = now
-    slot = f"ratelimit:{key}:{opened!r}"
-    cache.add(slot, 0, timeout=rate.seconds + 1)
-    try:
-        count = cache.incr(slot)
-    except ValueError:  # the slot expired between add and incr
-        cache.set(slot, 1, timeout=rate.seconds + 1)
-        count = 1
-    if count > rate.count:
+    waits: list[int | None] = []
+    for (_, rate), (count, closes) in zip(hits, counters.count(hits, now), strict=True):
         # Rounded up: a client that waits exactly Retry-After finds the new window open.
-        return max(1, math.ceil(opened + rate.seconds - now))
-    return None
+        waits.append(max(1, math.ceil(closes - now)) if count > rate.count else None)
+    return waits
+
+
+def hit(key: str, rate: "Rate") -> int | None:
+    """Count one request for `key` (see `hit_all`)."""
+    return hit_all([(key, rate)])[0]
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The address the request came from (behind a proxy, configure it to set REMOTE_ADDR)."""
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The address the request came from, for every limit and the log-in lockout.
+
+    `REMOTE_ADDR`, or with `TRUSTED_PROXY_COUNT = N` (N proxies of ours in front, each
+    appending the address it received from to X-Forwarded-For), the address N entries from
+    the end of X-Forwarded-For. Entries further left are whatever the client claimed, so
+    they are never read.
+    """
+    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    hops = settings.TRUSTED_PROXY_COUNT
+    if not hops:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if not forwarded:
+        return remote
+    candidate = forwarded[-hops] if len(forwarded) >= hops else forwarded[0]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
 
 
 def too_many_requests(request: HttpRequest, *, wait: int, message: str) -> HttpResponse:
@@ -121,15 +206,15 @@ class Limit:
         except ValueError as error:
             raise ImproperlyConfigured(f"{self.setting}: {error}") from None
 
-    def check(self, request: HttpRequest, scope: str) -> tuple[str, int] | None:
-        """Count the request; when it is over the limit, what to tell the client."""
+    def counted(self, request: HttpRequest, scope: str) -> tuple[str, "Rate"] | None:
+        """(counter key, rate) when this limit counts the request, else None."""
         rate = Rate.parse(str(getattr(settings, self.setting, "")))
         who = self.key(request) if rate else None
         if rate is None or who is None:
             return None
-        wait = hit(f"{scope}:{self.setting}:{who}", rate)
-        if wait is None:
-            return None
+        return f"{scope}:{self.setting}:{who}", rate
+
+    def refusal(self, rate: "Rate", wait: int) -> tuple[str, int]:
         return self.message.format(count=rate.count, window=rate.window), wait
 
 
@@ -143,7 +228,13 @@ def rate_limit(scope: str, *limits: Limit, methods: tuple[str, ...] = ("POST",))
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if request.method in methods:
-                refusals = [r for limit in limits if (r := limit.check(request, scope))]
+                counted = [(limit, c) for limit in limits if (c := limit.counted(request, scope))]
+                waits = hit_all([c for _, c in counted])
+                refusals = [
+                    limit.refusal(rate, wait)
+                    for (limit, (_, rate)), wait in zip(counted, waits, strict=True)
+                    if wait is not None
+                ]
                 if refusals:
                     message, wait = max(refusals, key=lambda refusal: refusal[1])
                     message += f" Wait {_wait_words(wait)}, then try again."

@@ -67,12 +67,14 @@ MIDDLEWARE = [
     # BREACH: the only secret on a page is the CSRF token, masked afresh for every response.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "quiz.middleware.SlidingSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "quiz.middleware.LearnerTimezoneMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "config.middleware.RejectNulMiddleware",
     "config.middleware.MethodNotAllowedPageMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -81,11 +83,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Log-in guessing (the site's and the admin's): after 5 failures from one client address,
-# log-ins from it are refused with 429 and Retry-After for 15 minutes.
+# The client's address, for every limit and the lockout: REMOTE_ADDR, or behind N proxies of
+# ours, the address N entries from the end of X-Forwarded-For (config.ratelimit.client_ip).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Log-in guessing (the site's and the admin's): after 5 failed passwords for one username from
+# one address, that username is refused from that address with 429 and Retry-After for 15
+# minutes. Other accounts, and the same account from elsewhere, are never locked out.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "config.ratelimit.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.accounts.locked_out"
 AXES_USERNAME_CALLABLE = "config.accounts.attempted_username"
@@ -97,6 +105,16 @@ ANSWER_RATE_LIMIT = os.environ.get("ANSWER_RATE_LIMIT", "120/minute")  # per lea
 ANSWER_RATE_LIMIT_PER_IP = os.environ.get("ANSWER_RATE_LIMIT_PER_IP", "600/minute")
 SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "10/hour")  # per client address
 LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30/minute")  # log-in POSTs, per address
+# Writes that start something (a quiz, a review, a practice set) or mark a lesson done: per
+# learner (or address, before there is one); and new anonymous learners, per address.
+WRITE_RATE_LIMIT = os.environ.get("WRITE_RATE_LIMIT", "60/minute")
+NEW_LEARNER_RATE_LIMIT = os.environ.get("NEW_LEARNER_RATE_LIMIT", "60/hour")
+# Where the counters live: a small SQLite file every worker of this machine shares.
+RATELIMIT_DB = Path(os.environ.get("RATELIMIT_DB", BASE_DIR / "ratelimit.sqlite3"))
+
+# An anonymous learner's progress lives as long as their session: two weeks from their last
+# visit (SlidingSessionMiddleware renews it once a day); `prune_learners` removes the rest.
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 
 ROOT_URLCONF = "config.urls"
 

@@ -1,9 +1,11 @@
 """The admin as the authoring tool for lessons and the status-code reference."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.utils import NestedObjects
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.shortcuts import get_object_or_404
+from django.db import router, transaction
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -49,8 +51,66 @@ class PublishActions:
         self.message_user(request, f"{word} {len(changing)} {name}.")
 
 
+class KeepsLearnerHistory:
+    """Content that learners' history points at (answers, picks, review cards, attempts,
+    lessons marked done) is never deleted: the admin refuses and offers unpublishing.
+
+    The history's foreign keys are PROTECT, so the refusal is found generically, by asking the
+    deletion collector what it would have to protect; this app need not know the others.
+    """
+
+    def learner_history(self, objs) -> int:
+        """How many rows of learners' history deleting `objs` would destroy."""
+        collector = NestedObjects(using=router.db_for_write(self.model))
+        collector.collect(list(objs))
+        return len(collector.protected)
+
+    def refusal(self, obj, count: int) -> str:
+        return (
+            f"“{obj}” can't be deleted: {count} record{'s' if count != 1 else ''} of learners' "
+            "history (answers, picks, review cards, attempts or lessons marked done) depend on "
+            "it, and a learner's history is never deleted. Unpublish it instead: new learners "
+            "no longer see it, and old results still show it."
+        )
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, admin.utils.unquote(object_id))
+        if obj is not None and (count := self.learner_history([obj])):
+            self.message_user(request, self.refusal(obj, count), messages.ERROR)
+            opts = self.model._meta
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", obj.pk)
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            description = actions["delete_selected"][2]
+            actions["delete_selected"] = (
+                type(self).delete_without_history,
+                "delete_selected",
+                description,
+            )
+        return actions
+
+    def delete_without_history(self, request, queryset):
+        """Django's delete action, for the selected objects no learner's history needs."""
+        kept = [obj for obj in queryset if self.learner_history([obj])]
+        if kept:
+            names = ", ".join(f"“{obj}”" for obj in kept[:5]) + (" …" if len(kept) > 5 else "")
+            self.message_user(
+                request,
+                f"Not deleted, because learners' history depends on them: {names}. Unpublish "
+                "them instead.",
+                messages.ERROR,
+            )
+            queryset = queryset.exclude(pk__in=[obj.pk for obj in kept])
+        if not queryset.exists():
+            return None
+        return delete_selected(self, request, queryset)
+
+
 @admin.register(Lesson)
-class LessonAdmin(PublishActions, admin.ModelAdmin):
+class LessonAdmin(KeepsLearnerHistory, PublishActions, admin.ModelAdmin):
     list_display = ["title", "slug", "group", "position", "published", "updated_at"]
     list_filter = ["group", "published"]
     list_editable = ["position", "published"]

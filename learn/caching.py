@@ -204,7 +204,7 @@ def content_page(view):
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method != "GET" or is_personal(request):
+        if request.method not in ("GET", "HEAD") or is_personal(request):
             return view(request, *args, **kwargs)
         htmx = request.META.get("HTTP_HX_REQUEST") == "true"
         key_source = f"{content_version()}|{htmx}|{request.get_full_path()}"

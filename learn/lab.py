@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import etag, require_GET
+from django.views.decorators.http import etag, require_safe
 
 from config.ratelimit import Rate, client_ip, hit
 from learn import lab_presets
@@ -338,7 +338,7 @@ def gateway(request: HttpRequest, fault: str) -> HttpResponse:
 # The console page ------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def console(request: HttpRequest) -> HttpResponse:
     """The lab page: a request console filled from a preset or the query string."""
     filled = lab_presets.console_request(request.GET)

@@ -4,7 +4,7 @@ from http import HTTPStatus
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_htmx.middleware import HtmxDetails
 
 from learn import selectors
@@ -19,14 +19,14 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-@require_GET
+@require_safe
 @content_page
 def lesson_list(request: HtmxHttpRequest) -> HttpResponse:
     groups = selectors.lessons_grouped(Lesson.objects.in_reading_order())
     return render_page(request, "learn/lesson_list.html", {"groups": groups})
 
 
-@require_GET
+@require_safe
 @content_page
 def lesson_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     lesson = get_object_or_404(Lesson.objects.published().for_page(), slug=slug)
@@ -40,7 +40,7 @@ def lesson_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return render_page(request, "learn/lesson_detail.html", context)
 
 
-@require_GET
+@require_safe
 @content_page
 def code_list(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
@@ -62,7 +62,7 @@ def _search_problem(query: str) -> str:
     return ""
 
 
-@require_GET
+@require_safe
 @content_page
 def code_detail(request: HtmxHttpRequest, code: int) -> HttpResponse:
     status = get_object_or_404(StatusCode.objects.for_detail(), code=code)

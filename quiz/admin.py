@@ -21,15 +21,16 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from learn.admin import PublishActions
+from learn import safe_yaml
+from learn.admin import KeepsLearnerHistory, PublishActions
 from learn.registry import CLASS_NAMES
 from quiz import analysis, exporter
 from quiz.forms import AnswerForm
 from quiz.importer import QuestionFileError, questions_import
-from quiz.models import Attempt, Choice, Question, Quiz
+from quiz.models import AnswerChoice, Attempt, Choice, Question, Quiz
 from quiz.validation import question_problems
 
-MAX_IMPORT_BYTES = 1_000_000
+MAX_IMPORT_BYTES = safe_yaml.MAX_BYTES  # one cap for every way in: upload, pasted text, CLI
 LABELS = {
     "type": "The type",
     "prompt": "The prompt",
@@ -63,7 +64,8 @@ class QuestionForm(forms.ModelForm):
         model = Question
         fields = [
             "slug", "type", "prompt", "snippet_language", "snippet_code", "answer_code",
-            "answer_bool", "explanation", "codes", "lesson", "difficulty", "published",
+            "answer_bool", "wrong_codes", "explanation", "subject", "codes", "variant_of",
+            "lesson", "difficulty", "published", "lint_silenced",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -101,6 +103,17 @@ class ChoiceFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
         question = self.instance
+        retired = set(
+            Choice.objects.filter(question=question.pk, retired_at__isnull=False).values_list(
+                "key", flat=True
+            )
+        )
+        for form in self.forms:
+            if form.cleaned_data.get("key") in retired and not form.cleaned_data.get("DELETE"):
+                raise ValidationError(
+                    f"The key “{form.cleaned_data['key']}” belongs to a retired choice: choose "
+                    "another."
+                )
         kept = [
             form.cleaned_data
             for form in self.forms
@@ -118,10 +131,27 @@ class ChoiceFormSet(BaseInlineFormSet):
 
 
 class ChoiceInline(admin.TabularInline):
+    """The question's current choices. Deleting one that learners picked retires it instead."""
+
     model = Choice
     formset = ChoiceFormSet
     extra = 0
-    fields = ["position", "text", "correct", "why"]
+    fields = ["position", "key", "text", "correct", "why"]
+    readonly_fields = ["key"]  # given once (a new choice gets one), so imports can match it
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).active()
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class RetiresPickedChoices(formset.form):
+            def hand_clean_DELETE(self):  # noqa: N802 (Django's name)
+                """The admin refuses to delete a choice that picks protect; here deleting a
+                picked choice retires it instead (QuestionAdmin.save_formset)."""
+
+        formset.form = RetiresPickedChoices
+        return formset
 
 
 # Filters -------------------------------------------------------------------------------------
@@ -163,7 +193,7 @@ class CodeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Question)
-class QuestionAdmin(PublishActions, admin.ModelAdmin):
+class QuestionAdmin(KeepsLearnerHistory, PublishActions, admin.ModelAdmin):
     form = QuestionForm
     inlines = [ChoiceInline]
     list_display = [
@@ -185,17 +215,25 @@ class QuestionAdmin(PublishActions, admin.ModelAdmin):
         "lesson",
     ]
     search_fields = ["slug", "prompt", "explanation"]
-    filter_horizontal = ["codes"]
-    autocomplete_fields = ["lesson"]
+    filter_horizontal = ["codes", "subject"]
+    autocomplete_fields = ["lesson", "variant_of"]
     list_select_related = ["lesson"]
-    readonly_fields = ["item_analysis", "updated_at"]
+    readonly_fields = ["item_analysis", "retired_choices", "updated_at"]
     actions = ["publish", "unpublish", "add_to_quiz", "export_yaml"]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["slug", "type", "prompt", ("snippet_language", "snippet_code")]}),
-        ("Answer", {"fields": ["answer_code", "answer_bool", "explanation"]}),
-        ("Tags", {"fields": ["codes", "lesson", "quizzes", "difficulty", "published"]}),
-        ("How learners do", {"fields": ["item_analysis", "updated_at"]}),
+        ("Answer", {"fields": ["answer_code", "answer_bool", "wrong_codes", "explanation"]}),
+        (
+            "Tags",
+            {
+                "fields": [
+                    "subject", "codes", "variant_of", "lesson", "quizzes", "difficulty",
+                    "published", "lint_silenced",
+                ]
+            },
+        ),
+        ("How learners do", {"fields": ["item_analysis", "retired_choices", "updated_at"]}),
     ]
 
     def get_queryset(self, request):
@@ -222,6 +260,47 @@ class QuestionAdmin(PublishActions, admin.ModelAdmin):
             return "Learners' answers show up here once the question is saved and answered."
         stats = analysis.item_stats([question]).get(question.pk)
         return format_item_stats(stats)
+
+    @admin.display(description="retired choices")
+    def retired_choices(self, question):
+        retired = question.choices.filter(retired_at__isnull=False) if question.pk else []
+        if not retired:
+            return "None."
+        return format_html(
+            "<p>Removed after learners picked them: their results still show them.</p><ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} ({}, retired {})</li>",
+                ((c.text, c.key, c.retired_at.date()) for c in retired),
+            ),
+        )
+
+    def save_formset(self, request, form, formset, change):
+        """A choice learners picked is retired, not deleted: their answers keep it."""
+        if formset.model is not Choice:
+            return super().save_formset(request, form, formset, change)
+        with transaction.atomic():
+            changed = formset.save(commit=False)
+            picked = set(
+                AnswerChoice.objects.filter(choice__in=formset.deleted_objects).values_list(
+                    "choice_id", flat=True
+                )
+            )
+            for choice in formset.deleted_objects:
+                if choice.pk in picked:
+                    Choice.objects.filter(pk=choice.pk).update(retired_at=timezone.now())
+                    self.message_user(
+                        request,
+                        f"The choice “{choice.text}” was picked by learners, so it is retired "
+                        "rather than deleted: their results still show it.",
+                        messages.WARNING,
+                    )
+                else:
+                    choice.delete()
+            for choice in changed:
+                choice.save()
+            formset.save_m2m()
+        return None
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -380,20 +459,17 @@ class QuestionAdmin(PublishActions, admin.ModelAdmin):
 def _uploaded_text(request) -> tuple[str, str, str]:
     """(file name, text, error): the upload, or the text carried by the dry run's form."""
     upload = request.FILES.get("file")
+    too_large = f"is too large: question files are at most {MAX_IMPORT_BYTES // 1000} KB."
     if upload is None:
         text = request.POST.get("text", "")
+        name = request.POST.get("name", "upload.yaml")[:100]
         if not text:
             return "", "", "Choose a YAML question file to upload."
-        return request.POST.get("name", "upload.yaml")[:100], text, ""
+        if len(text.encode("utf-8", errors="surrogatepass")) > MAX_IMPORT_BYTES:
+            return name, "", f"{name} {too_large}"
+        return name, text, ""
     if upload.size > MAX_IMPORT_BYTES:
-        return (
-            upload.name,
-            "",
-            (
-                f"{upload.name} is too large: question files are at most "
-                f"{MAX_IMPORT_BYTES // 1000} KB."
-            ),
-        )
+        return upload.name, "", f"{upload.name} {too_large}"
     try:
         return upload.name, upload.read().decode("utf-8"), ""
     except UnicodeDecodeError:
@@ -441,7 +517,7 @@ def format_item_stats(stats) -> str:
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(KeepsLearnerHistory, admin.ModelAdmin):
     list_display = ["title", "slug", "position", "question_count", "draw", "published"]
     list_editable = ["position", "published"]
     list_filter = ["published", "draws_from_all"]

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from quiz.learners import login_records
 from quiz.models import Answer, Attempt, Learner, LessonCompletion, Question, ReviewCard, ReviewLog
 
 FORMAT = "status-academy-progress/1"
@@ -11,11 +12,13 @@ def _iso(moment) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def learner_export(learner: Learner | None) -> dict:
-    """Everything stored about the learner, in plain JSON types (seven queries)."""
+def learner_export(learner: Learner | None, user=None) -> dict:
+    """Everything stored about the learner and their account, in plain JSON types."""
     export = {
         "format": FORMAT,
         "exported_at": _iso(timezone.now()),
+        "account": None,
+        "logins": [],
         "learner": None,
         "attempts": [],
         "answers": [],
@@ -23,6 +26,14 @@ def learner_export(learner: Learner | None) -> dict:
         "review_cards": [],
         "review_logs": [],
     }
+    if user is not None and user.is_authenticated:
+        export["account"] = {
+            "username": user.get_username(),
+            "email": user.email or None,
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+        }
+        export["logins"] = _logins(user.get_username())
     if learner is None:
         return export
     export["learner"] = {
@@ -99,3 +110,25 @@ def learner_export(learner: Learner | None) -> dict:
         for log in ReviewLog.objects.filter(card__learner=learner).order_by("reviewed_at", "id")
     ]
     return export
+
+
+def _logins(username: str) -> list[dict]:
+    """django-axes' records for the account: log-ins, failed attempts, failures logged."""
+    rows = []
+    for model, records in login_records(username):
+        kind = {"AccessLog": "log-in", "AccessAttempt": "failed attempts"}.get(
+            model.__name__, "failed log-in"
+        )
+        for record in records.order_by("attempt_time"):
+            rows.append(
+                {
+                    "kind": kind,
+                    "at": _iso(record.attempt_time),
+                    "logged_out_at": _iso(getattr(record, "logout_time", None)),
+                    "failures": getattr(record, "failures_since_start", None),
+                    "address": record.ip_address,
+                    "browser": record.user_agent,
+                    "path": record.path_info,
+                }
+            )
+    return sorted(rows, key=lambda row: row["at"] or "")

@@ -150,9 +150,7 @@ def _parse_question(raw: Any, where: str, problems: list[str]) -> ParsedQuestion
             )
     elif not subject:
         problems.append(f"{where}: subject: name at least one code the question asks about")
-    for code in subject:
-        if code not in codes:
-            problems.append(f"{where}: subject: {code} must be listed under codes too")
+    codes += [code for code in subject if code not in codes]  # a subject is mentioned too
     wrong_codes = _wrong_codes(raw.get("wrong_codes"), qtype, answer, where, problems)
     lint = raw.get("lint") or {}
     if not isinstance(lint, dict) or not all(

@@ -1,12 +1,15 @@
 """Who is learning: the session's anonymous learner or the account's, and merging the two."""
 
 import zoneinfo
+from datetime import datetime, timedelta
 from functools import cache
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 
-from quiz.models import Attempt, Learner, LessonCompletion, ReviewCard, ReviewLog
+from quiz.models import Answer, Attempt, Learner, LessonCompletion, ReviewCard, ReviewLog
 
 LEARNER_KEY = "learner_id"
 TIMEZONE_KEY = "tz"
@@ -134,10 +137,50 @@ def on_login(sender, request, user, **kwargs) -> None:
         request.session[TIMEZONE_KEY] = account.timezone
 
 
-def learner_delete(learner: Learner) -> None:
-    """Everything of the learner goes: attempts, answers, completions, cards, logs, account."""
-    with transaction.atomic():
-        user = learner.user
+LOGIN_RECORDS = (AccessAttempt, AccessLog, AccessFailureLog)
+
+
+def login_records(username: str) -> list:
+    """django-axes' records of log-ins with this username: [(model, queryset)]."""
+    return [(model, model.objects.filter(username=username)) for model in LOGIN_RECORDS]
+
+
+@transaction.atomic
+def progress_delete(*, learner: Learner | None, user) -> None:
+    """Everything of the learner goes: attempts, answers, completions, cards, logs; and with
+    an account, the account and every record of its log-ins (address, browser, times)."""
+    if learner is not None:
+        user = learner.user or user
         learner.delete()
-        if user is not None:
-            user.delete()
+    if user is not None and user.is_authenticated:
+        for _, records in login_records(user.get_username()):
+            records.delete()
+        user.delete()
+
+
+def stale_learners(*, days: int, now: datetime):
+    """Anonymous learners neither seen nor active for `days` days: their session has expired
+    (it lasts SESSION_COOKIE_AGE from the last visit), so nobody can reach their progress."""
+    cutoff = now - timedelta(days=days)
+    return (
+        Learner.objects.filter(user__isnull=True, created_at__lt=cutoff)
+        .filter(Q(last_seen__isnull=True) | Q(last_seen__lt=cutoff.date()))
+        .exclude(pk__in=Attempt.objects.filter(started_at__gte=cutoff).values("learner_id"))
+        .exclude(
+            pk__in=Answer.objects.filter(answered_at__gte=cutoff).values("attempt__learner_id")
+        )
+        .exclude(
+            pk__in=LessonCompletion.objects.filter(completed_at__gte=cutoff).values("learner_id")
+        )
+        .exclude(pk__in=ReviewCard.objects.filter(last_review__gte=cutoff).values("learner_id"))
+    )
+
+
+def learners_prune(*, days: int, now: datetime, batch: int = 500) -> int:
+    """Delete stale anonymous learners with all their progress, in batches; how many."""
+    deleted = 0
+    while ids := list(stale_learners(days=days, now=now).values_list("pk", flat=True)[:batch]):
+        with transaction.atomic():
+            Learner.objects.filter(pk__in=ids, user__isnull=True).delete()
+        deleted += len(ids)
+    return deleted

@@ -1,10 +1,12 @@
 """Show times in the learner's own time zone, the one their browser reported."""
 
 import zoneinfo
+from datetime import date
 
 from django.utils import timezone
 
-from quiz.learners import TIMEZONE_KEY, valid_timezone
+from quiz.learners import LEARNER_KEY, TIMEZONE_KEY, valid_timezone
+from quiz.models import Learner
 
 
 class LearnerTimezoneMiddleware:
@@ -18,3 +20,31 @@ class LearnerTimezoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class SlidingSessionMiddleware:
+    """A session lasts SESSION_COOKIE_AGE from the learner's last visit, not from its start.
+
+    Django renews a session's expiry only when its data changes, so an anonymous learner who
+    came back every day still lost everything two weeks after their first visit. Once a day,
+    a visit now marks the session as seen, which saves it with a fresh expiry and cookie: at
+    most one write a day per session.
+    """
+
+    SEEN_KEY = "seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not (session.modified or session.session_key):
+            return response
+        today = date.today()
+        if not session.is_empty() and session.get(self.SEEN_KEY) != today.isoformat():
+            saving_anyway = session.modified  # a new or changed session: this costs nothing
+            session[self.SEEN_KEY] = today.isoformat()
+            if not saving_anyway and (learner_id := session.get(LEARNER_KEY)):
+                Learner.objects.filter(pk=learner_id).update(last_seen=today)
+        return response

@@ -230,6 +230,9 @@ class Learner(models.Model):
         max_length=64, blank=True, help_text="IANA name from the browser, e.g. Europe/Berlin."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateField(
+        null=True, blank=True, help_text="The last day this learner's browser came back."
+    )
 
     def __str__(self) -> str:
         return f"Learner {self.pk}" + (f" ({self.user})" if self.user_id else "")

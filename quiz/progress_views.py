@@ -9,15 +9,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
+from config.ratelimit import rate_limit
 from learn.models import Lesson
 from quiz import data, learners, progress, review, services
 from quiz.context_processors import learning_for
 from quiz.forms import DeleteForm, PractiseForm
 from quiz.models import Attempt, LessonCompletion
-from quiz.views import see_other
+from quiz.views import WRITE_LIMITS, see_other
 
 MISTAKES_SIZE = 20
 PRACTISE_SIZE = 10
@@ -28,6 +29,7 @@ class HtmxHttpRequest(HttpRequest):
 
 
 @require_POST
+@rate_limit("write", *WRITE_LIMITS)
 def lesson_done(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Mark a lesson as done (`done=1`) or undo it (`done=0`)."""
     lesson = get_object_or_404(Lesson.objects.published(), slug=slug)
@@ -53,7 +55,7 @@ def lesson_done(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return render(request, "progress/lesson_done.html#lesson-done", context)
 
 
-@require_GET
+@require_safe
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     learner = learners.current_learner(request)
     now = timezone.now()
@@ -81,7 +83,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "progress/dashboard.html", context)
 
 
-@require_GET
+@require_safe
 def review_home(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "progress/review.html", _review_context(request))
 
@@ -100,6 +102,7 @@ def _review_context(request: HttpRequest) -> dict:
 
 
 @require_POST
+@rate_limit("write", *WRITE_LIMITS)
 def review_start(request: HtmxHttpRequest) -> HttpResponse:
     """Start a review of the cards due now (up to a session's worth)."""
     learner = learners.current_learner(request)
@@ -116,6 +119,7 @@ def review_start(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_POST
+@rate_limit("write", *WRITE_LIMITS)
 def mistakes_start(request: HtmxHttpRequest) -> HttpResponse:
     """A practice set of the questions the learner last got wrong."""
     learner = learners.current_learner(request)
@@ -136,6 +140,7 @@ def mistakes_start(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_POST
+@rate_limit("write", *WRITE_LIMITS)
 def practise_start(request: HtmxHttpRequest) -> HttpResponse:
     """A practice set for one weak code or a confusable pair (`code` once or twice)."""
     form = PractiseForm(request.POST)
@@ -153,11 +158,11 @@ def practise_start(request: HtmxHttpRequest) -> HttpResponse:
     return see_other(attempt.question_url(1))
 
 
-@require_GET
+@require_safe
 def export(request: HtmxHttpRequest) -> HttpResponse:
     """Everything stored about the learner, as a JSON download."""
     learner = learners.current_learner(request)
-    body = json.dumps(data.learner_export(learner), indent=2, ensure_ascii=False)
+    body = json.dumps(data.learner_export(learner, request.user), indent=2, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     stamp = timezone.now().strftime("%Y-%m-%d")
     response["Content-Disposition"] = f'attachment; filename="status-academy-{stamp}.json"'
@@ -165,7 +170,7 @@ def export(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete(request: HtmxHttpRequest) -> HttpResponse:
     """Delete all progress (and the account): a confirmation page, then a POST."""
     learner = learners.current_learner(request)
@@ -174,10 +179,7 @@ def delete(request: HtmxHttpRequest) -> HttpResponse:
         if not form.is_valid():
             context = {"form": form, "learner": learner}
             return render(request, "progress/delete.html", context, status=HTTPStatus.BAD_REQUEST)
-        if learner is not None:
-            learners.learner_delete(learner)
-        elif request.user.is_authenticated:
-            request.user.delete()
+        learners.progress_delete(learner=learner, user=request.user)
         logout(request)
         messages.success(request, "Done: your progress and account are deleted.")
         return see_other(reverse("home"))

@@ -29,11 +29,19 @@ def quizzes_with_best_scores(learner: Learner | None) -> list[Quiz]:
     return quizzes
 
 
-def shown_choices(attempt: Attempt, question: Question) -> list[Choice]:
-    """The question's choices in this attempt's fixed order (uses prefetched choices)."""
+def shown_choices(attempt: Attempt, question: Question, *, answered: bool) -> list[Choice]:
+    """The question's choices in this attempt's fixed order (uses prefetched choices).
+
+    Once answered, exactly what the learner saw, retired choices included. Before that, the
+    choices as they are now: retired ones left out, any added since the attempt began last.
+    """
     by_id = {choice.pk: choice for choice in question.choices.all()}
     order = attempt.choice_order.get(str(question.pk), [])
-    return [by_id[pk] for pk in order if pk in by_id]
+    shown = [by_id[pk] for pk in order if pk in by_id]
+    if answered:
+        return shown
+    added = [choice for pk, choice in by_id.items() if pk not in set(order)]
+    return [choice for choice in shown + added if not choice.is_retired]
 
 
 @dataclass
@@ -57,11 +65,10 @@ class ClassScore:
 
 
 def attempt_results(attempt: Attempt) -> tuple[list[ResultRow], list[ClassScore]]:
-    """Every question of the attempt with the learner's answer, and the score per class."""
-    questions = (
-        Question.objects.published()
-        .filter(pk__in=attempt.question_ids)
-        .prefetch_related("choices", "codes")
+    """Every question of the attempt (published or not) with the learner's answer, and the
+    score per class."""
+    questions = Question.objects.filter(pk__in=attempt.question_ids).prefetch_related(
+        "choices", "codes"
     )
     by_id = {q.pk: q for q in questions}
     answers = {

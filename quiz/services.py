@@ -31,7 +31,7 @@ def grade(question: Question, given: Given) -> bool:
         return given.code == question.answer_code
     if question.type == Question.Type.TRUEFALSE:
         return given.boolean == question.answer_bool
-    correct = {choice.pk for choice in question.choices.all() if choice.correct}
+    correct = {c.pk for c in question.choices.all() if c.correct and not c.is_retired}
     return {choice.pk for choice in given.choices} == correct
 
 
@@ -60,8 +60,8 @@ def attempt_start(
         if quiz is not None and quiz.draw and quiz.draw < len(chosen):
             chosen = rng.sample(chosen, quiz.draw)
     orders: dict[str, list[int]] = {}
-    for question_id, choice_id in Choice.objects.filter(question_id__in=chosen).values_list(
-        "question_id", "id"
+    for question_id, choice_id in (
+        Choice.objects.active().filter(question_id__in=chosen).values_list("question_id", "id")
     ):
         orders.setdefault(str(question_id), []).append(choice_id)
     for ids in orders.values():

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
 from config.ratelimit import Limit, client_ip, rate_limit
@@ -44,6 +44,36 @@ ANSWER_LIMITS = (
 )
 
 
+def _writer_key(request: HttpRequest) -> str:
+    """The learner, or before there is one, the address: who a write counts against."""
+    return _learner_key(request) or f"ip:{client_ip(request)}"
+
+
+def _newcomer_key(request: HttpRequest) -> str | None:
+    """The address, when this write would create a new anonymous learner; else not counted."""
+    if request.user.is_authenticated or learners.current_learner(request) is not None:
+        return None
+    return client_ip(request)
+
+
+# Writes that create rows (an attempt, a set, a lesson marked done): against scripts that would
+# fill the database, not people. New anonymous learners are what a script without cookies makes.
+WRITE_LIMITS = (
+    Limit(
+        "WRITE_RATE_LIMIT",
+        key=_writer_key,
+        message="That is more than anyone starts or marks by hand: the site takes {count} of "
+        "these {window} from one learner.",
+    ),
+    Limit(
+        "NEW_LEARNER_RATE_LIMIT",
+        key=_newcomer_key,
+        message="Too many new learners came from your network: the site starts {count} "
+        "{window} for one address without an account. Log in, or try again later.",
+    ),
+)
+
+
 def see_other(url: str) -> HttpResponse:
     """See Other: after a POST, the browser GETs the next page (post/redirect/get)."""
     response = HttpResponse(status=HTTPStatus.SEE_OTHER)
@@ -59,14 +89,14 @@ def _own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
     return get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id, learner=learner)
 
 
-@require_GET
+@require_safe
 def quiz_home(request: HtmxHttpRequest) -> HttpResponse:
     learner = learners.current_learner(request)
     quizzes = selectors.quizzes_with_best_scores(learner)
     return render(request, "quiz/quiz_list.html", {"quizzes": quizzes})
 
 
-@require_GET
+@require_safe
 def quiz_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(Quiz.objects.published(), slug=slug)
     size = quiz.size(quiz.pool().count())
@@ -75,6 +105,7 @@ def quiz_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
+@rate_limit("write", *WRITE_LIMITS)
 def attempt_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(Quiz.objects.published(), slug=slug)
     mode = request.POST.get("mode", Attempt.Mode.PRACTICE)
@@ -94,7 +125,7 @@ def attempt_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return see_other(attempt.question_url(1))
 
 
-@require_GET
+@require_safe
 def attempt_resume(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _own_attempt(request, attempt_id)
     if attempt.is_finished or services.attempt_is_overdue(attempt):
@@ -102,17 +133,16 @@ def attempt_resume(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
     return see_other(attempt.question_url(min(attempt.answered + 1, attempt.total)))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @rate_limit("answer", *ANSWER_LIMITS)
 def question(request: HtmxHttpRequest, attempt_id: int, number: int) -> HttpResponse:
     attempt = _own_attempt(request, attempt_id)
     if not 1 <= number <= attempt.total:
         raise Http404("That question is not part of this attempt")
-    item = get_object_or_404(
-        Question.objects.published().for_page(), pk=attempt.question_ids[number - 1]
-    )
-    shown = selectors.shown_choices(attempt, item)
+    # Not only published questions: an attempt keeps every question it holds.
+    item = get_object_or_404(Question.objects.for_page(), pk=attempt.question_ids[number - 1])
     answer = item.answers.filter(attempt=attempt).prefetch_related("choices").first()
+    shown = selectors.shown_choices(attempt, item, answered=answer is not None)
     form = AnswerForm(
         request.POST if request.method == "POST" else None, question=item, shown=shown
     )
@@ -175,7 +205,7 @@ def attempt_finish(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
     return see_other(reverse("quiz:results", args=[attempt.pk]))
 
 
-@require_GET
+@require_safe
 def results(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _own_attempt(request, attempt_id)
     if not attempt.is_finished:
@@ -195,6 +225,7 @@ def results(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
 
 
 @require_POST
+@rate_limit("write", *WRITE_LIMITS)
 def retry_missed(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _own_attempt(request, attempt_id)
     rows, _ = selectors.attempt_results(attempt)

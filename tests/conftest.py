@@ -47,13 +47,24 @@ def shipped_content(db):
     call_command("load_content", stdout=StringIO())
 
 
+@pytest.fixture(scope="session")
+def _ratelimit_db(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("ratelimit") / "ratelimit.sqlite3"
+
+
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(settings, _ratelimit_db):
+    """Each test starts with an empty cache and no rate-limit windows."""
     from django.core.cache import cache
 
+    from config.ratelimit import counters
+
+    settings.RATELIMIT_DB = _ratelimit_db
     cache.clear()
+    counters.reset()
     yield
     cache.clear()
+    counters.reset()
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,7 @@ def test_404_page(client):
 def test_405_page_keeps_the_allow_header(client):
     response = client.post("/")
     assert_teaching_page(response, HTTPStatus.METHOD_NOT_ALLOWED, "does not accept a")
-    assert response["Allow"] == "GET"
+    assert response["Allow"] == "GET, HEAD"  # HEAD wherever GET (issue 13)
     assert "<code>POST</code>" in response.text
 
 

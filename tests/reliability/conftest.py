@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -123,18 +124,22 @@ class Server:
     log: Path
 
 
-@pytest.fixture
-def site_server(site_database, tmp_path) -> Iterator[Server]:
-    """gunicorn on 127.0.0.1 (2 processes × 8 threads), killed when the test ends."""
+@contextmanager
+def running_site(
+    site_database, tmp_path: Path, *, workers: int = 2, threads: int = 8, **env: str
+) -> Iterator[Server]:
+    """gunicorn on 127.0.0.1 (`workers` processes × `threads` threads), stopped at the end.
+
+    The rate-limit counters get a file of their own in `tmp_path`.
+    """
     port = free_port()
     log = tmp_path / "server.log"
     command = [
         *(sys.executable, "-m", "gunicorn", "config.wsgi"),
-        *("--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "8"),
+        *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads)),
         *("--worker-class", "gthread", "--timeout", "30", "--no-control-socket"),
     ]
-    # The limits have their own tests; here they would only hide what the database does.
-    env = server_env(site_database.url, ANSWER_RATE_LIMIT="off", ANSWER_RATE_LIMIT_PER_IP="off")
+    env = server_env(site_database.url, RATELIMIT_DB=str(tmp_path / "ratelimit.sqlite3"), **env)
     with log.open("wb") as out:
         process = subprocess.Popen(
             command, cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT
@@ -160,3 +165,13 @@ def site_server(site_database, tmp_path) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+@pytest.fixture
+def site_server(site_database, tmp_path) -> Iterator[Server]:
+    """gunicorn on 127.0.0.1 (2 processes × 8 threads), killed when the test ends."""
+    # The limits have their own tests; here they would only hide what the database does.
+    with running_site(
+        site_database, tmp_path, ANSWER_RATE_LIMIT="off", ANSWER_RATE_LIMIT_PER_IP="off"
+    ) as server:
+        yield server

@@ -30,6 +30,8 @@ class Command(BaseCommand):
             ) from error
         for result in results:
             self.stdout.write(str(result))
+            for note in result.notes:
+                self.stdout.write(f"  {note}")
         if any(result.changed for result in results):
             self.stdout.write(self.style.SUCCESS("Content loaded."))
         else:

@@ -32,5 +32,7 @@ class Command(BaseCommand):
             ) from error
         for result in results:
             self.stdout.write(str(result))
+            for note in result.notes:
+                self.stdout.write(f"  {note}")
         if dry_run:
             self.stdout.write("Dry run: nothing was changed.")
