@@ -228,8 +228,14 @@ class QuestionAdmin(KeepsLearnerHistory, PublishActions, admin.ModelAdmin):
             "Tags",
             {
                 "fields": [
-                    "subject", "codes", "variant_of", "lesson", "quizzes", "difficulty",
-                    "published", "lint_silenced",
+                    "subject",
+                    "codes",
+                    "variant_of",
+                    "lesson",
+                    "quizzes",
+                    "difficulty",
+                    "published",
+                    "lint_silenced",
                 ]
             },
         ),

@@ -6,6 +6,7 @@ the same server, created and dropped here; otherwise a SQLite file in the test's
 
 import os
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -53,13 +54,16 @@ class SiteDatabase:
     params: dict | None = None  # PostgreSQL
 
     def scalar(self, sql: str):
+        return self.rows(sql)[0][0]
+
+    def rows(self, sql: str) -> list[tuple]:
         if self.vendor == "sqlite":
             with sqlite3.connect(self.path, timeout=20) as db:
-                return db.execute(sql).fetchone()[0]
+                return db.execute(sql).fetchall()
         import psycopg
 
         with psycopg.connect(**self.params) as db:
-            return db.execute(sql).fetchone()[0]
+            return db.execute(sql).fetchall()
 
 
 @pytest.fixture(scope="session")
@@ -122,6 +126,12 @@ class Server:
     base: str
     port: int
     log: Path
+    process: subprocess.Popen | None = None
+
+    def kill(self) -> None:
+        """SIGKILL gunicorn and every worker at once: a crash, not a shutdown."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
 
 
 @contextmanager
@@ -142,7 +152,12 @@ def running_site(
     env = server_env(site_database.url, RATELIMIT_DB=str(tmp_path / "ratelimit.sqlite3"), **env)
     with log.open("wb") as out:
         process = subprocess.Popen(
-            command, cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT
+            command,
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so the workers stop with it
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -157,14 +172,15 @@ def running_site(
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"The server did not start:\n{log.read_text()[-3000:]}")
             time.sleep(0.1)
-        yield Server(base=base, port=port, log=log)
+        yield Server(base=base, port=port, log=log, process=process)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=5)
 
 
 @pytest.fixture

@@ -28,9 +28,11 @@ def status_of(url: str) -> int:
 
 
 def test_a_limit_of_5_admits_exactly_5_across_4_workers_and_a_restart(site_database, tmp_path):
-    with running_site(site_database, tmp_path, workers=4, threads=4) as server:
-        with ThreadPoolExecutor(max_workers=16) as pool:
-            statuses = list(pool.map(status_of, [server.base + LIMITED] * 40))
+    with (
+        running_site(site_database, tmp_path, workers=4, threads=4) as server,
+        ThreadPoolExecutor(max_workers=16) as pool,
+    ):
+        statuses = list(pool.map(status_of, [server.base + LIMITED] * 40))
     assert statuses.count(200) == 5
     assert statuses.count(429) == 35
     with running_site(site_database, tmp_path, workers=4, threads=4) as server:
