@@ -54,8 +54,12 @@ summary: Who you are versus what you may do.
 takeaways: ["[[401]] is about identity."]
 codes: [401, 403]
 followups:
-  - question: What is the difference?
+  - key: auth-difference
+    question: What is the difference?
     answer: Identity versus permission.
+  - key: auth-hide-with-404
+    question: When do you answer 404 instead?
+    answer: When even admitting the resource exists would leak something.
 ---
 ## Identity
 
@@ -83,7 +87,8 @@ def test_first_load_creates_everything(content_dir):
     assert summary(results) == {"Status codes": (2, 0, 0), "Lessons": (1, 0, 0)}
     lesson = Lesson.objects.get(slug="auth")
     assert sorted(lesson.codes.values_list("code", flat=True)) == [401, 403]
-    assert lesson.followups.get().question == "What is the difference?"
+    assert [f.key for f in lesson.followups.all()] == ["auth-difference", "auth-hide-with-404"]
+    assert lesson.followups.first().question == "What is the difference?"
     assert list(StatusCode.objects.get(code=401).related.values_list("code", flat=True)) == [403]
 
 
@@ -108,6 +113,79 @@ def test_a_changed_follow_up_counts_as_an_update(content_dir):
     lesson_file = content_dir / "lessons" / "auth.md"
     lesson_file.write_text(LESSON.replace("Identity versus permission.", "Who vs what."))
     assert summary(content_load(directory=content_dir))["Lessons"] == (0, 1, 0)
+
+
+def followup_ids(slug: str = "auth") -> dict[str, int]:
+    return dict(Lesson.objects.get(slug=slug).followups.values_list("key", "pk"))
+
+
+def test_an_edited_follow_up_keeps_its_row(content_dir):
+    content_load(directory=content_dir)
+    before = followup_ids()
+    lesson_file = content_dir / "lessons" / "auth.md"
+    lesson_file.write_text(
+        LESSON.replace("What is the difference?", "How do 401 and 403 differ?").replace(
+            "Identity versus permission.", "Who you are versus what you may do."
+        )
+    )
+    assert summary(content_load(directory=content_dir))["Lessons"] == (0, 1, 0)
+    assert followup_ids() == before
+    followup = Lesson.objects.get(slug="auth").followups.get(key="auth-difference")
+    assert followup.question == "How do 401 and 403 differ?"
+    assert followup.answer == "Who you are versus what you may do."
+
+
+def test_reordered_follow_ups_keep_their_rows(content_dir):
+    content_load(directory=content_dir)
+    before = followup_ids()
+    first = LESSON.index("  - key: auth-difference")
+    second = LESSON.index("  - key: auth-hide-with-404")
+    end = LESSON.index("---\n## Identity")
+    swapped = LESSON[:first] + LESSON[second:end] + LESSON[first:second] + LESSON[end:]
+    (content_dir / "lessons" / "auth.md").write_text(swapped)
+    assert summary(content_load(directory=content_dir))["Lessons"] == (0, 1, 0)
+    assert followup_ids() == before
+    lesson = Lesson.objects.get(slug="auth")
+    assert [f.key for f in lesson.followups.all()] == ["auth-hide-with-404", "auth-difference"]
+
+
+def test_a_follow_up_left_out_of_the_file_is_removed_and_a_new_key_is_added(content_dir):
+    content_load(directory=content_dir)
+    before = followup_ids()
+    lesson_file = content_dir / "lessons" / "auth.md"
+    lesson_file.write_text(LESSON.replace("key: auth-hide-with-404", "key: auth-when-404"))
+    content_load(directory=content_dir)
+    after = followup_ids()
+    assert set(after) == {"auth-difference", "auth-when-404"}
+    assert after["auth-difference"] == before["auth-difference"]
+    assert after["auth-when-404"] not in before.values()
+
+
+def test_a_follow_up_without_a_key_or_with_a_repeated_key_is_refused(content_dir):
+    lesson_file = content_dir / "lessons" / "auth.md"
+    lesson_file.write_text(
+        LESSON.replace("key: auth-hide-with-404", "key: auth-difference").replace(
+            "  - key: auth-difference\n    question: What", "  - question: What", 1
+        )
+    )
+    with pytest.raises(ContentError) as error:
+        content_load(directory=content_dir)
+    assert error.value.problems == ["auth.md: follow-up 1: missing field 'key'"]
+
+    lesson_file.write_text(LESSON.replace("key: auth-hide-with-404", "key: auth-difference"))
+    with pytest.raises(ContentError) as error:
+        content_load(directory=content_dir)
+    assert error.value.problems == [
+        "auth.md: follow-up 2 (auth-difference): key 'auth-difference' is used twice"
+    ]
+
+
+def test_a_follow_up_key_must_be_a_slug(content_dir):
+    lesson_file = content_dir / "lessons" / "auth.md"
+    lesson_file.write_text(LESSON.replace("key: auth-difference", "key: Auth difference!"))
+    with pytest.raises(ContentError) as error:
+        content_load(directory=content_dir)
+    assert error.value.problems[0].startswith("auth.md: follow-up 1 (Auth difference!): key: ")
 
 
 def test_a_bad_file_loads_nothing_and_says_where(content_dir):

@@ -132,10 +132,16 @@ def xss_content(db) -> XssContent:
         body=corpus_markdown("lesson body"),
     )
     FollowUp.objects.create(
-        lesson=lesson, position=0, question="All of them", answer=corpus_markdown("follow-up")
+        lesson=lesson,
+        key="all-of-them",
+        position=0,
+        question="All of them",
+        answer=corpus_markdown("follow-up"),
     )
     for n, vector in enumerate(VECTORS, start=1):
-        FollowUp.objects.create(lesson=lesson, position=n, question=vector, answer=vector)
+        FollowUp.objects.create(
+            lesson=lesson, key=f"vector-{n}", position=n, question=vector, answer=vector
+        )
         Lesson.objects.create(
             slug=f"xss-{n}", title=vector, summary=vector, body=vector, position=900 + n
         )
