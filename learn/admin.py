@@ -54,7 +54,7 @@ class LessonAdmin(PublishActions, admin.ModelAdmin):
     list_display = ["title", "slug", "group", "position", "published", "updated_at"]
     list_filter = ["group", "published"]
     list_editable = ["position", "published"]
-    search_fields = ["title", "slug", "summary", "body"]
+    search_fields = ["title", "slug", "summary", "body", "short_answer"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["codes"]
     inlines = [FollowUpInline]

@@ -37,6 +37,7 @@ LESSON_FIELDS = {
     "position": int,
     "summary": str,
     "takeaways": list,
+    "short_answer": str,
     "codes": list,
     "followups": list,
 }
@@ -176,6 +177,8 @@ def parse_lessons(directory: Path, known_codes: set[int], problems: list[str]) -
             if code not in known_codes:
                 problems.append(f"{where}: code {code} has no reference entry")
         _check_followups(fields["followups"], where, problems)
+        if not (fields["short_answer"] or "").strip():
+            problems.append(f"{where}: 'short_answer' is empty: write the interview-ready answer")
         if not all(isinstance(t, str) for t in fields["takeaways"]):
             problems.append(f"{where}: every takeaway must be a line of text")
         lessons[fields["slug"]] = fields

@@ -52,6 +52,8 @@ group: topics
 position: 5
 summary: Who you are versus what you may do.
 takeaways: ["[[401]] is about identity."]
+short_answer: >-
+  [[401]] asks who you are; [[403]] says you may not. Logging in again does not fix a 403.
 codes: [401, 403]
 followups:
   - key: auth-difference
@@ -191,13 +193,14 @@ def test_a_follow_up_key_must_be_a_slug(content_dir):
 def test_a_bad_file_loads_nothing_and_says_where(content_dir):
     (content_dir / "lessons" / "broken.md").write_text(
         "---\nslug: broken\ntitle: Broken\ngroup: nowhere\nposition: 1\nsummary: s\n"
-        "takeaways: []\ncodes: [999]\nfollowups: []\n---\nBody\n"
+        "takeaways: []\nshort_answer: ''\ncodes: [999]\nfollowups: []\n---\nBody\n"
     )
     with pytest.raises(ContentError) as error:
         content_load(directory=content_dir)
     problems = "\n".join(error.value.problems)
     assert "broken.md: code 999 has no reference entry" in problems
     assert "broken.md: group" in problems
+    assert "broken.md: 'short_answer' is empty: write the interview-ready answer" in problems
     assert StatusCode.objects.count() == 0
     assert Lesson.objects.count() == 0
 

@@ -130,6 +130,7 @@ def xss_content(db) -> XssContent:
         summary=f"{start_of('summary')} {' '.join(VECTORS)} {end_of('summary')}",
         takeaways=VECTORS,
         body=corpus_markdown("lesson body"),
+        short_answer=corpus_markdown("short answer"),
     )
     FollowUp.objects.create(
         lesson=lesson,

@@ -59,7 +59,7 @@ def test_the_scanner_finds_raw_vectors():
 def test_lesson_fields(client, xss_content):
     lesson = xss_content.lesson
     response = client.get(lesson.get_absolute_url())
-    texts = both_ends("lesson body", "follow-up", "summary")
+    texts = both_ends("lesson body", "follow-up", "summary", "short answer")
     assert_safe(response, texts=texts, escaped=[lesson.title, *VECTORS])  # follow-ups, summary
     assert_safe(client.get("/learn/"), escaped=VECTORS)  # one lesson titled by each vector
     assert_safe(client.get("/learn/xss-1/"), escaped=[VECTORS[0], lesson.title])
