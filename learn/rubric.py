@@ -19,9 +19,11 @@ How an answer is matched against a phrasing:
 3. Each word is reduced by a small suffix stemmer (plurals, -s, -es, -ies, -ed, -ing, -ly,
    -ation, a final e), so "retrying", "retried" and "retries" all meet "retry". Words with a
    digit ("401", "5xx", "h2c") are left alone.
-4. A phrasing is found when its words appear as a contiguous phrase, or when its content
-   words (the phrasing minus a few filler words such as "the", "a", "is") all appear, in any
-   order, within a window of their number plus `NEAR_SLACK` words.
+4. A phrasing is found when its words appear as a contiguous phrase, or, if it has at least
+   two content words (the phrasing minus filler words such as "the", "a", "is", "with"), when
+   they all appear, in any order, within a window of their number plus `NEAR_SLACK` words.
+   So "valid credentials" meets "the credentials are valid", while "with its body" must be
+   said as such (its one content word, "body", alone would match far too much).
 5. A point is made when any one of its phrasings is found.
 
 The matcher does not understand negation or meaning: "not idempotent" contains "idempotent",
@@ -227,7 +229,7 @@ def phrasing_found(answer: str | _Words, phrasing: str) -> bool:
         return True
     terms = [term for term in _TERM.findall(_normalise(phrasing)) if term not in FILLER_WORDS]
     units = [_words(term) for term in terms]
-    return bool(units) and _near(words, units)
+    return len(units) >= 2 and _near(words, units)
 
 
 def point_evidence(answer: str, point: dict) -> str | None:

@@ -8,6 +8,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from learn import rubric
 from learn.models import FollowUp, Lesson, StatusCode
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -41,7 +42,7 @@ LESSON_FIELDS = {
     "codes": list,
     "followups": list,
 }
-FOLLOWUP_FIELDS = {"key": str, "question": str, "answer": str}
+FOLLOWUP_FIELDS = {"key": str, "question": str, "answer": str, "rubric": list}
 
 
 class ContentError(Exception):
@@ -186,7 +187,7 @@ def parse_lessons(directory: Path, known_codes: set[int], problems: list[str]) -
 
 
 def _check_followups(followups: list, where: str, problems: list[str]) -> None:
-    """Each follow-up has exactly its fields and a key used once in the lesson."""
+    """Each follow-up has exactly its fields, a key used once in the lesson, a valid rubric."""
     keys: set[str] = set()
     for number, followup in enumerate(followups, start=1):
         label = f"follow-up {number}"
@@ -199,6 +200,7 @@ def _check_followups(followups: list, where: str, problems: list[str]) -> None:
         keys.add(followup["key"])
         instance = FollowUp(**followup)
         problems.extend(_model_problems(instance, f"{where}: {label}", ["lesson", "rubric"]))
+        problems.extend(f"{where}: {label}: rubric: {p}" for p in rubric.problems(instance.rubric))
 
 
 def upsert(model, lookup: dict, fields: dict) -> tuple[Any, str]:

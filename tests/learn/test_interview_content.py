@@ -6,6 +6,7 @@ import re
 import pytest
 
 from learn.models import FollowUp, Lesson
+from learn.rubric import found_points, problems
 from tests.learn.test_lessons import REQUIRED_LESSONS
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +63,99 @@ def test_a_lesson_without_a_short_answer_shows_no_box(client):
     lesson.save()
     html = client.get(lesson.get_absolute_url()).text
     assert "short-answer" not in html
+
+
+# Rubrics --------------------------------------------------------------------------------------
+
+
+def all_followups() -> list[FollowUp]:
+    return list(FollowUp.objects.select_related("lesson").order_by("lesson__position", "position"))
+
+
+def test_every_follow_up_has_a_valid_rubric_of_two_to_five_points():
+    followups = all_followups()
+    assert len(followups) == 57
+    for followup in followups:
+        assert problems(followup.rubric) == [], followup.key
+        assert 2 <= len(followup.rubric) <= 5
+
+
+def test_every_model_answer_makes_every_point_of_its_rubric():
+    missing = [
+        f"{followup.key}: {point['point']}"
+        for followup in all_followups()
+        for point, found in zip(
+            followup.rubric, found_points(followup.answer, followup.rubric), strict=True
+        )
+        if not found
+    ]
+    assert missing == []
+
+
+def point(key: str, starts: str) -> dict:
+    """The point of follow-up `key` whose text starts with `starts`."""
+    rubric = FollowUp.objects.get(key=key).rubric
+    (found,) = [item for item in rubric if item["point"].startswith(starts)]
+    return found
+
+
+WRONG_ANSWERS = [
+    # (follow-up, the point it must NOT make, a wrong answer)
+    (
+        "401-vs-403-difference",
+        "401: the request has no valid",
+        "401 means forbidden, the user lacks permission.",
+    ),
+    ("401-vs-403-difference", "a 401 must carry", "401 is when the role is not allowed to do it."),
+    (
+        "401-vs-403-glance",
+        "401: the request has no valid",
+        "A 401 says the user may not access this resource.",
+    ),
+    (
+        "valid-token-role-lacks-permission",
+        "answer 403",
+        "401 Unauthorized, since the role is not authorized.",
+    ),
+    ("301-vs-308", "both are permanent", "Both are temporary redirects; only the method differs."),
+    ("301-vs-308", "a 308 keeps the method", "Both turn the POST into a GET."),
+    ("502-vs-504", "504: the upstream did not", "504 means the upstream sent back garbage."),
+    (
+        "no-cache-vs-no-store",
+        "no-store: the response must",
+        "no-store means the browser must revalidate first.",
+    ),
+    (
+        "which-failures-to-retry",
+        "retry 502, 504 and network",
+        "Retry every error immediately, as fast as possible.",
+    ),
+    (
+        "fetch-resolves-on-404-and-500",
+        "fetch() rejects only",
+        "fetch() throws on any 404 or 500, so catch it.",
+    ),
+    ("206-for-range-request", "with Content-Range", "Answer 200 OK with the first 1024 bytes."),
+    ("201-with-location", "answer 201", "Answer 200 OK with the user in the body."),
+    ("201-with-location", "send a Location header", "Answer 200 OK with the user in the body."),
+    (
+        "bad-signature-400-not-500",
+        "nothing on your server broke",
+        "Answer 500, the verification crashed.",
+    ),
+    ("why-jitter", "the synchronised retries hit", "Jitter makes each retry faster."),
+    ("unknown-status-471", "treat it as 400", "Treat it as a 500 server error."),
+    ("1xx-never-final", "a 1xx is interim", "Yes, a 102 can be the last response."),
+    ("410-vs-404", "410 when you know", "410 is for a resource that moved temporarily."),
+]
+
+
+@pytest.mark.parametrize("key, starts, answer", WRONG_ANSWERS)
+def test_a_wrong_answer_does_not_make_the_point(key, starts, answer):
+    assert found_points(answer, [point(key, starts)]) == [False]
+
+
+def test_an_empty_answer_makes_no_point():
+    for followup in all_followups():
+        assert not any(found_points("", followup.rubric)), followup.key
+        assert not any(found_points("  ...  ", followup.rubric)), followup.key

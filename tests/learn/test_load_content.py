@@ -59,9 +59,19 @@ followups:
   - key: auth-difference
     question: What is the difference?
     answer: Identity versus permission.
+    rubric:
+      - point: "401 is about identity"
+        phrasings: ["identity", "who you are"]
+      - point: "403 is about permission"
+        phrasings: ["permission", "not allowed"]
   - key: auth-hide-with-404
     question: When do you answer 404 instead?
     answer: When even admitting the resource exists would leak something.
+    rubric:
+      - point: "when the resource's existence is secret"
+        phrasings: ["exists", "existence"]
+      - point: "because a 403 would leak it"
+        phrasings: ["leak"]
 ---
 ## Identity
 
@@ -179,6 +189,68 @@ def test_a_follow_up_without_a_key_or_with_a_repeated_key_is_refused(content_dir
         content_load(directory=content_dir)
     assert error.value.problems == [
         "auth.md: follow-up 2 (auth-difference): key 'auth-difference' is used twice"
+    ]
+
+
+def test_an_edited_rubric_updates_the_follow_up_in_place(content_dir):
+    content_load(directory=content_dir)
+    before = followup_ids()
+    lesson_file = content_dir / "lessons" / "auth.md"
+    lesson_file.write_text(LESSON.replace('["leak"]', '["leak", "reveal"]'))
+    assert summary(content_load(directory=content_dir))["Lessons"] == (0, 1, 0)
+    assert followup_ids() == before
+    followup = Lesson.objects.get(slug="auth").followups.get(key="auth-hide-with-404")
+    assert followup.rubric[1] == {
+        "point": "because a 403 would leak it",
+        "phrasings": ["leak", "reveal"],
+    }
+
+
+@pytest.mark.parametrize(
+    "old, new, problem",
+    [
+        (
+            '      - point: "403 is about permission"\n'
+            '        phrasings: ["permission", "not allowed"]\n',
+            "",
+            "auth.md: follow-up 1 (auth-difference): rubric: needs 2–5 points, has 1",
+        ),
+        (
+            '["leak"]',
+            "[]",
+            "auth.md: follow-up 2 (auth-hide-with-404): rubric: point 2 (because a 403 would "
+            "leak it) needs at least one phrasing",
+        ),
+        (
+            'point: "401 is about identity"',
+            'point: ""',
+            "auth.md: follow-up 1 (auth-difference): rubric: point 1 has no text",
+        ),
+        (
+            '        phrasings: ["identity", "who you are"]\n',
+            "",
+            "auth.md: follow-up 1 (auth-difference): rubric: point 1 needs exactly 'point' and "
+            "'phrasings'",
+        ),
+    ],
+)
+def test_a_bad_rubric_is_refused_naming_the_file_and_follow_up(content_dir, old, new, problem):
+    assert old in LESSON
+    (content_dir / "lessons" / "auth.md").write_text(LESSON.replace(old, new, 1))
+    with pytest.raises(ContentError) as error:
+        content_load(directory=content_dir)
+    assert error.value.problems == [problem]
+    assert Lesson.objects.count() == 0
+
+
+def test_a_follow_up_without_a_rubric_is_refused(content_dir):
+    start = LESSON.index("    rubric:")
+    end = LESSON.index("  - key: auth-hide-with-404")
+    (content_dir / "lessons" / "auth.md").write_text(LESSON[:start] + LESSON[end:])
+    with pytest.raises(ContentError) as error:
+        content_load(directory=content_dir)
+    assert error.value.problems == [
+        "auth.md: follow-up 1 (auth-difference): missing field 'rubric'"
     ]
 
 
