@@ -138,6 +138,7 @@ def xss_content(db) -> XssContent:
         position=0,
         question="All of them",
         answer=corpus_markdown("follow-up"),
+        rubric=[{"point": vector, "phrasings": [vector, vector[::-1]]} for vector in VECTORS],
     )
     for n, vector in enumerate(VECTORS, start=1):
         FollowUp.objects.create(
