@@ -8,9 +8,10 @@ models: the loader and the admin validate with `problems()`, the drill marks wit
 How an answer is matched against a phrasing:
 
 1. Both texts are normalised the same way: lower case; Markdown links and `[[403|label]]`
-   keep only their visible words (`[[403]]` becomes "403"); apostrophes vanish ("don't" →
-   "dont"); every other character that is not a letter, digit, hyphen or underscore
-   separates words.
+   keep only their visible words (`[[403]]` becomes "403"); negative contractions are spelled
+   out ("don't", "dont" → "do not"; "won't" → "will not"; "can't", "cannot" → "can not"),
+   other apostrophes vanish ("server's" → "servers"); every other character that is not a
+   letter, digit, hyphen or underscore separates words.
 2. Words joined by `-` or `_` form one term, so header names and codes are tokens:
    "WWW-Authenticate", "Retry-After", "x-ratelimit-remaining", "401", "4xx". A phrasing never
    matches part of a term ("authenticate" is not found in "WWW-Authenticate"), but a term
@@ -59,6 +60,9 @@ _LAB_REF = re.compile(r"\[\[lab:[a-z0-9-]+(?:\|([^\]\n]+))?\]\]")  # only its la
 _DIGIT_DASH = re.compile(r"(?<=\d)[–—](?=\d)")  # 200–299 reads like 200-299
 _APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
 _TERM = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+_WONT = re.compile(r"\bwon['’]t\b")
+_CANT = re.compile(r"\b(?:can['’]t|cannot)\b")
+_NT = re.compile(r"\b(do|does|did|is|are|was|were|has|have|had|should|would|could)n['’]?t\b")
 
 
 # The shape of a rubric -----------------------------------------------------------------------
@@ -158,8 +162,9 @@ def _normalise(text: str) -> str:
     text = _CODE_REF.sub(lambda m: m.group(2) or m.group(1), text)
     text = _LAB_REF.sub(lambda m: m.group(1) or "", text)
     text = _LINK.sub(r"\1", text)
-    text = _DIGIT_DASH.sub("-", text)
-    return _APOSTROPHE.sub("", text.lower())
+    text = _DIGIT_DASH.sub("-", text).lower()
+    text = _NT.sub(r"\1 not", _CANT.sub("can not", _WONT.sub("will not", text)))
+    return _APOSTROPHE.sub("", text)
 
 
 def _words(text: str) -> _Words:

@@ -150,6 +150,283 @@ WRONG_ANSWERS = [
 ]
 
 
+# A learner's own wording: (follow-up, an answer that makes every point of its rubric)
+GOOD_ANSWERS = [
+    (
+        "401-vs-403-difference",
+        "401 is when you're not logged in or your token expired, and the server sends "
+        "WWW-Authenticate. 403 is when you're logged in but don't have permission; logging in"
+        " again won't fix it.",
+    ),
+    (
+        "502-vs-504",
+        "502 Bad Gateway means the proxy got an invalid response from upstream; 504 Gateway "
+        "Timeout means upstream didn't respond in time, so it may have actually processed the"
+        " request.",
+    ),
+    (
+        "why-jitter",
+        "Without jitter all clients retry at the same time and overload the server again. "
+        "Randomness spreads them out.",
+    ),
+    (
+        "201-with-location",
+        "Return 201 Created with a Location header pointing to /users/123 and the created "
+        "user in the response body.",
+    ),
+    (
+        "no-cache-vs-no-store",
+        "no-cache means the cache must revalidate with the server before using the cached "
+        "copy; no-store means it must not be stored anywhere, used for sensitive data.",
+    ),
+    (
+        "which-failures-to-retry",
+        "Retry 429 and 503 after Retry-After, 502/504 and network errors only if the request "
+        "is idempotent, never 4xx errors like 400 or 404.",
+    ),
+    (
+        "303-after-form-post",
+        "303 See Other, so the browser follows with a GET and refreshing doesn't resubmit the"
+        " form; that's post-redirect-get. 302 only works because browsers happen to switch to"
+        " GET, and 307 would repeat the POST.",
+    ),
+    (
+        "fetch-resolves-on-404-and-500",
+        "fetch only rejects on network errors; an HTTP error is still a valid response so it "
+        "resolves. Whether a 404 is an error is up to your app, so check response.ok.",
+    ),
+    (
+        "duplicate-webhook-delivery",
+        "Webhooks are delivered at least once, so store the event id with a unique constraint"
+        " and ignore duplicates; make processing idempotent.",
+    ),
+    (
+        "504-on-post-payments",
+        "No, the gateway just timed out; the payment may have gone through. POST isn't "
+        "idempotent, so only retry with an idempotency key or check the status of the payment"
+        " first.",
+    ),
+    (
+        "206-for-range-request",
+        "206 Partial Content with Content-Range: bytes 0-1023/146515 and the first 1024 "
+        "bytes. If the server doesn't support ranges it can send 200 with the full file, and "
+        "an invalid range gets 416.",
+    ),
+    (
+        "expired-jwt-answered-500",
+        "The JWT library threw an exception that wasn't caught so it became a 500. It should "
+        "be a 401 with a WWW-Authenticate header, because otherwise on-call gets alerted and "
+        "the frontend doesn't know to refresh the token.",
+    ),
+    (
+        "circuit-breaker-states",
+        "Closed lets requests through and counts failures, open fails fast after too many "
+        "failures, half-open lets a test request through after a timeout to decide whether to"
+        " close again.",
+    ),
+    (
+        "lost-update-if-match-412",
+        "Use ETags with If-Match: the second save has a stale ETag and gets 412 Precondition "
+        "Failed, then the client refetches and merges. Return 428 if If-Match is missing.",
+    ),
+    (
+        "stripe-402-declined-card",
+        "402 is reserved for future use in the spec, but Stripe uses it for a request that "
+        "failed even though the parameters were valid, like a declined card. Look at the "
+        "error code in the body.",
+    ),
+    (
+        "valid-token-role-lacks-permission",
+        "403 Forbidden: they're authenticated but not authorized. A 401 would make the client"
+        " think the token is bad and log the user out for nothing. You could also return 404 "
+        "to hide that the invoice exists.",
+    ),
+    (
+        "github-404-for-private-repo",
+        "Returning 403 would reveal that the private repo exists. The spec allows answering "
+        "404 instead to hide it. The downside is that it's confusing when your token just "
+        "lacks a scope.",
+    ),
+    (
+        "drf-403-for-logged-out-users",
+        "DRF only returns 401 when the first authentication class provides a WWW-Authenticate"
+        " header; SessionAuthentication doesn't, so you get 403. Put TokenAuthentication "
+        "first.",
+    ),
+    (
+        "fetch-sees-200-for-304",
+        "Nothing is broken: the browser cache revalidated and fetch gives you the cached "
+        "response as a 200. You'd only see the 304 if you sent If-None-Match yourself.",
+    ),
+    (
+        "410-vs-404",
+        "410 Gone is for things removed permanently, like a deleted account; it tells search "
+        "engines to drop the URL. If you're not sure it's permanent, use 404.",
+    ),
+    (
+        "409-vs-412",
+        "409 Conflict is when the request conflicts with the current state of the resource, "
+        "like a duplicate. 412 is when a precondition header like If-Match fails. In both "
+        "cases the client should refetch and try again.",
+    ),
+    (
+        "200-with-error-field",
+        "Everything else only looks at the status code: response.ok is true, React Query "
+        "treats it as success, monitoring counts it as a success and caches may store it. "
+        "Return a proper 4xx or 5xx with the details in the body.",
+    ),
+    (
+        "gateway-502-what-to-check",
+        "Check whether the upstream service is up and reachable, look at the logs of the "
+        "gateway and the service, compare timeouts and keep-alive settings, and add a circuit"
+        " breaker.",
+    ),
+    (
+        "react-query-success-on-500",
+        "The queryFn doesn't check res.ok, so the JSON of the error becomes the data. Throw "
+        "an error when the response isn't ok. Note React Query retries 3 times by default.",
+    ),
+    (
+        "cors-hides-500-failed-to-fetch",
+        "The 500 response is missing the CORS headers like Access-Control-Allow-Origin, so "
+        "the browser blocks it and fetch fails with a network error; you can't see the "
+        "status. Add the CORS headers to error responses too.",
+    ),
+    (
+        "load-user-with-axios",
+        "axios throws for non-2xx statuses, so the 404 and 401 handling moves to the catch "
+        "block using error.response.status; if there's no error.response it was a network "
+        "error. Or use validateStatus.",
+    ),
+    (
+        "no-100-continue-arrives",
+        "It shouldn't wait forever; after a short timeout it should just start sending the "
+        "body, since some proxies never forward the 100. If the server sends a final status "
+        "like 413 first, don't send the body.",
+    ),
+    (
+        "websocket-handshake-failure",
+        "The browser doesn't expose the HTTP status of a failed handshake, you only get a "
+        "1006 close. Check the network tab in devtools or reproduce it with curl. Success "
+        "would be 101 Switching Protocols.",
+    ),
+    (
+        "retry-after-beyond-policy",
+        "Honour the server and wait the full 120 seconds, or give up and report the error. "
+        "Retrying after 30 seconds will just get another 429 and might get you banned.",
+    ),
+    (
+        "301-vs-308",
+        "Both are permanent redirects. With 301 the browser may change a POST into a GET, "
+        "with 308 it must keep the method and body. Use 308 when moving an API endpoint that "
+        "takes POST.",
+    ),
+    (
+        "own-if-none-match-gets-304",
+        "No, 304 Not Modified means your cached copy is still valid; there's no body, and "
+        "response.ok is false so handle 304 before your error check.",
+    ),
+    (
+        "redirect-loop-behind-tls-proxy",
+        "The proxy terminates TLS and forwards plain HTTP, so the app thinks the request is "
+        "insecure and redirects to HTTPS again, forever. Configure it to trust "
+        "X-Forwarded-Proto, like SECURE_PROXY_SSL_HEADER in Django.",
+    ),
+    (
+        "database-down-500-or-503",
+        "If the failure is unexpected, a 500 is fine. If it's a known temporary outage like "
+        "maintenance, return 503 with Retry-After, and have the readiness probe fail so the "
+        "load balancer stops sending traffic.",
+    ),
+    (
+        "ignore-reason-phrase",
+        "It's not reliable: clients should ignore it, HTTP/2 doesn't even send it so "
+        "statusText is empty, and proxies can rewrite it. Compare response.status, the "
+        "number.",
+    ),
+    (
+        "github-merge-errors",
+        "405 means the PR can't be merged, 409 means the head SHA you sent is stale, 422 is a"
+        " validation failure, and 403 or 429 with x-ratelimit-remaining 0 means you're rate "
+        "limited.",
+    ),
+    (
+        "202-instead-of-200",
+        "When the work is queued and not finished yet, like generating a report. The client "
+        "polls a status URL or gets a webhook, and the job could still fail.",
+    ),
+    (
+        "204-json-parse-error",
+        "The server returned 204 No Content, which has no body, and response.json() fails on "
+        "an empty body. Check for 204 before parsing.",
+    ),
+    (
+        "200-for-validation-failure",
+        "response.ok will be true, so the client thinks it worked and the data was saved when"
+        " nothing was; dashboards and caches see success too. Return 400 or 422 with the "
+        "field errors.",
+    ),
+    (
+        "who-sends-203",
+        "A proxy that transforms the response, for example recompressing images, can change a"
+        " 200 into 203 so clients know the content was modified. It's only used instead of "
+        "200.",
+    ),
+    (
+        "end-before-start-400-or-422",
+        "422 Unprocessable Content fits best because the JSON is well-formed but semantically"
+        " invalid. 400 is also acceptable and DRF uses it. Be consistent, document it, and "
+        "say which field failed.",
+    ),
+    (
+        "duplicate-email-409-or-422",
+        "409 Conflict fits because the account already exists; 422 treats it as a validation "
+        "error on the email field. Pick one and document it, and watch out for account "
+        "enumeration.",
+    ),
+    (
+        "bad-signature-400-not-500",
+        "Nothing broke on our side, the request is bad, so 400. A 500 would page on-call for "
+        "what might be an attacker and tell the sender to retry. Stripe retries any non-2xx "
+        "anyway.",
+    ),
+    (
+        "slow-webhook-handler",
+        "The sender times out (GitHub after 10 seconds), marks the delivery as failed and "
+        "retries, so you process it twice. Queue the work, respond 200 right away, and "
+        "process it in a background job.",
+    ),
+    (
+        "unhandled-event-type",
+        "Return 200 to acknowledge it; an error would make the sender keep retrying. Better, "
+        "only subscribe to events you handle.",
+    ),
+    (
+        "1xx-never-final",
+        "No, 1xx responses are informational and interim; there is always a final 2xx to 5xx "
+        "response. With 101 the connection switches to another protocol like WebSocket.",
+    ),
+    (
+        "unknown-status-471",
+        "Treat it as 400 Bad Request, since clients must handle unknown codes as the x00 of "
+        "the class; so it's a client error.",
+    ),
+    (
+        "catch-all-500-expired-token",
+        "Everything becomes a 500, so on-call gets paged for expired tokens, the frontend "
+        "can't tell it should refresh the token, and retry logic keeps retrying because 5xx "
+        "looks transient. Map it to 401.",
+    ),
+]
+
+
+@pytest.mark.parametrize("key, answer", GOOD_ANSWERS)
+def test_a_good_answer_in_other_words_makes_every_point(key, answer):
+    rubric = FollowUp.objects.get(key=key).rubric
+    found = found_points(answer, rubric)
+    assert [p["point"] for p, hit in zip(rubric, found, strict=True) if not hit] == []
+
+
 @pytest.mark.parametrize("key, starts, answer", WRONG_ANSWERS)
 def test_a_wrong_answer_does_not_make_the_point(key, starts, answer):
     assert found_points(answer, [point(key, starts)]) == [False]

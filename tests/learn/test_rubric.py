@@ -29,7 +29,22 @@ def test_case_does_not_matter():
 def test_punctuation_does_not_matter():
     assert phrasing_found("Not... authenticated!", "not authenticated")
     assert phrasing_found("(no) valid, credentials?", "no valid credentials")
-    assert phrasing_found("the server doesn't know you", "doesnt know")
+    assert phrasing_found("the server's logs", "servers logs")
+
+
+@pytest.mark.parametrize(
+    "answer, phrasing",
+    [
+        ("POST isn't idempotent", "not idempotent"),
+        ("logging in again won't help", "will not help"),
+        ("logging in again will not help", "won't help"),
+        ("you can't tell them apart", "cannot tell"),
+        ("the role doesnt have permission", "does not have permission"),
+        ("they don’t retry", "do not retry"),
+    ],
+)
+def test_negative_contractions_meet_their_spelled_out_forms(answer, phrasing):
+    assert phrasing_found(answer, phrasing)
 
 
 @pytest.mark.parametrize(
