@@ -17,8 +17,8 @@ How an answer is matched against a phrasing:
    matches part of a term ("authenticate" is not found in "WWW-Authenticate"), but a term
    matches its words written apart or fused ("retry after", "reauthenticate" for
    "re-authenticate").
-3. Each word is reduced by a small suffix stemmer (plurals, -s, -es, -ies, -ed, -ing, -ly,
-   -ation, a final e), so "retrying", "retried" and "retries" all meet "retry". Words with a
+3. Each word is reduced by a small suffix stemmer (plurals, -ies, -ed, -ing, -ly, -ation,
+   -ion, a final e), so "retrying", "retried" and "retries" all meet "retry". Words with a
    digit ("401", "5xx", "h2c") are left alone.
 4. A phrasing is found when its words appear as a contiguous phrase, or, if it has at least
    two content words (the phrasing minus filler words such as "the", "a", "is", "with"), when
@@ -88,7 +88,7 @@ def problems(rubric: object) -> list[str]:
             found.append(f"point {number} has no text")
         elif "|" in point or "\n" in point:
             found.append(f"point {number} may not contain '|' or a line break")
-        label = f"point {number} ({point.strip()})" if isinstance(point, str) else f"{number}"
+        label = f"point {number}" + (f" ({point.strip()})" if isinstance(point, str) else "")
         if not isinstance(phrasings, list) or not phrasings:
             found.append(f"{label} needs at least one phrasing")
             continue
@@ -109,8 +109,9 @@ def from_text(text: str) -> tuple[list[dict], list[str]]:
     """Read the `to_text` form back; blank lines are skipped. Returns (rubric, problems)."""
     rubric: list[dict] = []
     found: list[str] = []
-    lines = [line.strip() for line in text.splitlines()]
-    for number, line in enumerate((line for line in lines if line), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
         point, bar, rest = line.partition("|")
         if not bar:
             found.append(f"line {number}: put '|' between the point and its phrasings")

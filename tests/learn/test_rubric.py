@@ -176,6 +176,12 @@ def test_the_text_form_skips_blank_lines_and_empty_phrasings():
     assert found == []
 
 
+def test_the_text_form_counts_lines_as_the_author_sees_them():
+    assert from_text("one | a\n\nno bar here")[1] == [
+        "line 3: put '|' between the point and its phrasings"
+    ]
+
+
 def test_the_text_form_reports_lines_it_cannot_read():
     rubric, found = from_text("one | a\ntwo without a bar\nthree | b | c")
     assert rubric == [{"point": "one", "phrasings": ["a"]}]
