@@ -183,7 +183,8 @@ def _words(text: str) -> _Words:
 def _terms(words: _Words) -> list[tuple[int, int]]:
     """(start, end) of each term, in word positions."""
     starts = [i for i, start in enumerate(words.term_start) if start]
-    return list(zip(starts, [*starts[1:], len(words.stems)][: len(starts)], strict=True))
+    ends = [*starts[1:], len(words.stems)] if starts else []
+    return list(zip(starts, ends, strict=True))
 
 
 def _occurrences(answer: _Words, unit: _Words) -> list[tuple[int, int]]:
