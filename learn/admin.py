@@ -1,23 +1,83 @@
 """The admin as the authoring tool for lessons and the status-code reference."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import NestedObjects
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from learn import rubric
 from learn.models import FollowUp, Lesson, StatusCode
 from learn.rendering import render_markdown
+
+RUBRIC_HELP = (
+    "One point per line: the idea, a vertical bar, then the wordings that count, separated by "
+    "semicolons. 2–5 lines. For example:<br><code>401 means no valid credentials | no valid "
+    "credentials; not authenticated; expired token</code><br><code>a 401 carries a challenge | "
+    "WWW-Authenticate; challenge</code><br>Matching ignores case and punctuation and accepts "
+    "word forms (retry, retries, retried)."
+)
+
+
+class RubricField(forms.CharField):
+    """A rubric edited as plain text, one `point | phrasing; phrasing` line per point.
+
+    The stored form is a list of {"point", "phrasings"}; this field shows that list as lines
+    and reads lines back, so an author never writes JSON. Mistakes in a line are shown on the
+    field; the counts (2–5 points) are checked by the model's validator, as for the loader.
+    """
+
+    widget = forms.Textarea(attrs={"rows": 6, "cols": 100, "spellcheck": "false"})
+    default_error_messages = {
+        "required": "Write 2–5 points, one per line: point | phrasing; phrasing.",
+    }
+
+    def prepare_value(self, value):
+        return rubric.to_text(value) if isinstance(value, list) else value
+
+    def to_python(self, value) -> list[dict]:
+        points, found = rubric.from_text(super().to_python(value) or "")
+        if found:
+            raise ValidationError(found)
+        return points
+
+
+class FollowUpForm(forms.ModelForm):
+    rubric = RubricField(help_text=RUBRIC_HELP)
+
+    class Meta:
+        model = FollowUp
+        fields = ["key", "position", "question", "answer", "rubric"]
 
 
 class FollowUpInline(admin.StackedInline):
     model = FollowUp
+    form = FollowUpForm
     extra = 0
-    fields = ["position", "question", "answer"]
+    fields = ["key", "position", "question", "answer", "rubric"]
+    show_change_link = True
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    """Follow-ups one at a time, with their rubric; the lesson page edits them all at once."""
+
+    form = FollowUpForm
+    fields = ["lesson", "key", "position", "question", "answer", "rubric"]
+    list_display = ["question", "key", "lesson", "position", "point_count"]
+    list_filter = ["lesson"]
+    list_select_related = ["lesson"]
+    search_fields = ["key", "question", "answer"]
+    ordering = ["lesson__position", "position"]
+
+    @admin.display(description="Rubric points")
+    def point_count(self, followup: FollowUp) -> int:
+        return len(followup.rubric)
 
 
 class PublishActions:
@@ -114,7 +174,7 @@ class LessonAdmin(KeepsLearnerHistory, PublishActions, admin.ModelAdmin):
     list_display = ["title", "slug", "group", "position", "published", "updated_at"]
     list_filter = ["group", "published"]
     list_editable = ["position", "published"]
-    search_fields = ["title", "slug", "summary", "body"]
+    search_fields = ["title", "slug", "summary", "body", "short_answer"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["codes"]
     inlines = [FollowUpInline]

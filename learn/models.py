@@ -2,11 +2,13 @@
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Cast
 from django.urls import reverse
 
+from learn import rubric
 from learn.registry import CLASS_NAMES, HEURISTICALLY_CACHEABLE
 
 WORDS_PER_MINUTE = 200
@@ -145,6 +147,13 @@ class Lesson(models.Model):
         default=list, blank=True, help_text="Key takeaways, one Markdown line each."
     )
     body = models.TextField(help_text="Markdown; ## headings become sections with anchors.")
+    short_answer = models.TextField(
+        blank=True,
+        help_text=(
+            "The interview-ready answer: what a strong candidate says aloud in 20–40 seconds, "
+            "in 2–4 sentences (the distinction, the rule, one example, the trap). Markdown."
+        ),
+    )
     codes = models.ManyToManyField(StatusCode, blank=True, related_name="lessons")
     published = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -166,16 +175,43 @@ class Lesson(models.Model):
         return max(1, round(words / WORDS_PER_MINUTE))
 
 
+def validate_rubric(value) -> None:
+    """A follow-up's rubric: 2–5 points, each with its text and at least one phrasing."""
+    found = rubric.problems(value)
+    if found:
+        raise ValidationError([f"Rubric: {problem}." for problem in found])
+
+
 class FollowUp(models.Model):
-    """An interview follow-up question whose answer the learner reveals."""
+    """An interview follow-up question whose answer the learner reveals.
+
+    `key` is its identity: reloading the content updates a follow-up in place, matched by
+    key, so what learners record against it survives edits to its text or position.
+    """
 
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="followups")
+    key = models.SlugField(
+        max_length=80,
+        help_text=(
+            "A short, stable name, unique in the lesson (e.g. 401-vs-403-difference). Learners' "
+            "progress refers to it: keep it when you edit the question; a new key is a new "
+            "follow-up."
+        ),
+    )
     position = models.PositiveSmallIntegerField(default=0)
     question = models.CharField(max_length=300)
-    answer = models.TextField(help_text="Markdown.")
+    answer = models.TextField(help_text="Markdown. The model answer: it makes every rubric point.")
+    rubric = models.JSONField(
+        default=list,
+        validators=[validate_rubric],
+        help_text="2–5 points a good answer makes, each with the wordings that count.",
+    )
 
     class Meta:
         ordering = ["lesson", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "key"], name="followup_key_unique_in_lesson")
+        ]
 
     def __str__(self) -> str:
         return self.question

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from learn import safe_yaml
+from learn import rubric, safe_yaml
 from learn.models import FollowUp, Lesson, StatusCode
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -37,9 +37,11 @@ LESSON_FIELDS = {
     "position": int,
     "summary": str,
     "takeaways": list,
+    "short_answer": str,
     "codes": list,
     "followups": list,
 }
+FOLLOWUP_FIELDS = {"key": str, "question": str, "answer": str, "rubric": list}
 
 
 class ContentError(Exception):
@@ -172,15 +174,30 @@ def parse_lessons(directory: Path, known_codes: set[int], problems: list[str]) -
         for code in fields["codes"]:
             if code not in known_codes:
                 problems.append(f"{where}: code {code} has no reference entry")
-        for number, followup in enumerate(fields["followups"], start=1):
-            if not (isinstance(followup, dict) and set(followup) == {"question", "answer"}):
-                problems.append(
-                    f"{where}: follow-up {number} needs exactly 'question' and 'answer'"
-                )
+        _check_followups(fields["followups"], where, problems)
+        if not (fields["short_answer"] or "").strip():
+            problems.append(f"{where}: 'short_answer' is empty: write the interview-ready answer")
         if not all(isinstance(t, str) for t in fields["takeaways"]):
             problems.append(f"{where}: every takeaway must be a line of text")
         lessons[fields["slug"]] = fields
     return lessons
+
+
+def _check_followups(followups: list, where: str, problems: list[str]) -> None:
+    """Each follow-up has exactly its fields, a key used once in the lesson, a valid rubric."""
+    keys: set[str] = set()
+    for number, followup in enumerate(followups, start=1):
+        label = f"follow-up {number}"
+        if isinstance(followup, dict) and isinstance(followup.get("key"), str):
+            label = f"follow-up {number} ({followup['key']})"
+        if not _check_fields(followup, FOLLOWUP_FIELDS, {}, f"{where}: {label}", problems):
+            continue
+        if followup["key"] in keys:
+            problems.append(f"{where}: {label}: key '{followup['key']}' is used twice")
+        keys.add(followup["key"])
+        instance = FollowUp(**followup)
+        problems.extend(_model_problems(instance, f"{where}: {label}", ["lesson", "rubric"]))
+        problems.extend(f"{where}: {label}: rubric: {p}" for p in rubric.problems(instance.rubric))
 
 
 def upsert(model, lookup: dict, fields: dict) -> tuple[Any, str]:
@@ -240,14 +257,41 @@ def content_load(*, directory: Path | None = None) -> list[LoadResult]:
         codes_changed = wanted_codes != set(lesson.codes.values_list("code", flat=True))
         if codes_changed:
             lesson.codes.set([by_code[code] for code in wanted_codes])
-        wanted_followups = [(f["question"], f["answer"]) for f in fields["followups"]]
-        have_followups = list(lesson.followups.values_list("question", "answer"))
-        followups_changed = wanted_followups != have_followups
-        if followups_changed:
-            lesson.followups.all().delete()
-            FollowUp.objects.bulk_create(
-                FollowUp(lesson=lesson, position=index, question=question, answer=answer)
-                for index, (question, answer) in enumerate(wanted_followups)
-            )
+        followups_changed = _followups_sync(lesson, fields["followups"])
         count_outcome(lesson_result, outcome, codes_changed or followups_changed)
     return [code_result, lesson_result]
+
+
+def _followups_sync(lesson: Lesson, wanted: list[dict]) -> bool:
+    """Match the lesson's follow-ups to the file by key: update in place, add, remove.
+
+    A follow-up keeps its row (and so its id) across edits to its text, rubric or position;
+    only a follow-up whose key left the file is deleted, and only if nothing needs it.
+    """
+    have = {followup.key: followup for followup in lesson.followups.all()}
+    changed = False
+    for position, item in enumerate(wanted):
+        values = {k: v for k, v in item.items() if k != "key"} | {"position": position}
+        followup = have.pop(item["key"], None)
+        if followup is None:
+            FollowUp.objects.create(lesson=lesson, key=item["key"], **values)
+            changed = True
+        elif any(getattr(followup, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(followup, name, value)
+            followup.save()
+            changed = True
+    for followup in have.values():
+        if _followup_removable(followup):
+            followup.delete()
+            changed = True
+    return changed
+
+
+def _followup_removable(followup: FollowUp) -> bool:
+    """Whether a follow-up that left the content files may be deleted: for now, always.
+
+    Once learners keep review cards on follow-ups, the interview drill will refuse here when
+    any learner has answered this follow-up, so reloading the files never erases progress.
+    """
+    return True

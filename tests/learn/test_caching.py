@@ -78,7 +78,9 @@ def test_a_lesson_edit_shows_on_the_code_pages_that_list_it(client):
 def test_a_new_follow_up_changes_the_lesson_page(client):
     before = client.get(LESSON)
     lesson = Lesson.objects.get(slug="401-vs-403")
-    FollowUp.objects.create(lesson=lesson, position=99, question="What does 407 add?", answer="A")
+    FollowUp.objects.create(
+        lesson=lesson, key="407-adds", position=99, question="What does 407 add?", answer="A"
+    )
 
     after = client.get(LESSON)
 

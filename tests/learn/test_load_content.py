@@ -52,10 +52,26 @@ group: topics
 position: 5
 summary: Who you are versus what you may do.
 takeaways: ["[[401]] is about identity."]
+short_answer: >-
+  [[401]] asks who you are; [[403]] says you may not. Logging in again does not fix a 403.
 codes: [401, 403]
 followups:
-  - question: What is the difference?
+  - key: auth-difference
+    question: What is the difference?
     answer: Identity versus permission.
+    rubric:
+      - point: "401 is about identity"
+        phrasings: ["identity", "who you are"]
+      - point: "403 is about permission"
+        phrasings: ["permission", "not allowed"]
+  - key: auth-hide-with-404
+    question: When do you answer 404 instead?
+    answer: When even admitting the resource exists would leak something.
+    rubric:
+      - point: "when the resource's existence is secret"
+        phrasings: ["exists", "existence"]
+      - point: "because a 403 would leak it"
+        phrasings: ["leak"]
 ---
 ## Identity
 
@@ -83,7 +99,8 @@ def test_first_load_creates_everything(content_dir):
     assert summary(results) == {"Status codes": (2, 0, 0), "Lessons": (1, 0, 0)}
     lesson = Lesson.objects.get(slug="auth")
     assert sorted(lesson.codes.values_list("code", flat=True)) == [401, 403]
-    assert lesson.followups.get().question == "What is the difference?"
+    assert [f.key for f in lesson.followups.all()] == ["auth-difference", "auth-hide-with-404"]
+    assert lesson.followups.first().question == "What is the difference?"
     assert list(StatusCode.objects.get(code=401).related.values_list("code", flat=True)) == [403]
 
 
@@ -110,16 +127,152 @@ def test_a_changed_follow_up_counts_as_an_update(content_dir):
     assert summary(content_load(directory=content_dir))["Lessons"] == (0, 1, 0)
 
 
+def followup_ids(slug: str = "auth") -> dict[str, int]:
+    return dict(Lesson.objects.get(slug=slug).followups.values_list("key", "pk"))
+
+
+def test_an_edited_follow_up_keeps_its_row(content_dir):
+    content_load(directory=content_dir)
+    before = followup_ids()
+    lesson_file = content_dir / "lessons" / "auth.md"
+    lesson_file.write_text(
+        LESSON.replace("What is the difference?", "How do 401 and 403 differ?").replace(
+            "Identity versus permission.", "Who you are versus what you may do."
+        )
+    )
+    assert summary(content_load(directory=content_dir))["Lessons"] == (0, 1, 0)
+    assert followup_ids() == before
+    followup = Lesson.objects.get(slug="auth").followups.get(key="auth-difference")
+    assert followup.question == "How do 401 and 403 differ?"
+    assert followup.answer == "Who you are versus what you may do."
+
+
+def test_reordered_follow_ups_keep_their_rows(content_dir):
+    content_load(directory=content_dir)
+    before = followup_ids()
+    first = LESSON.index("  - key: auth-difference")
+    second = LESSON.index("  - key: auth-hide-with-404")
+    end = LESSON.index("---\n## Identity")
+    swapped = LESSON[:first] + LESSON[second:end] + LESSON[first:second] + LESSON[end:]
+    (content_dir / "lessons" / "auth.md").write_text(swapped)
+    assert summary(content_load(directory=content_dir))["Lessons"] == (0, 1, 0)
+    assert followup_ids() == before
+    lesson = Lesson.objects.get(slug="auth")
+    assert [f.key for f in lesson.followups.all()] == ["auth-hide-with-404", "auth-difference"]
+
+
+def test_a_follow_up_left_out_of_the_file_is_removed_and_a_new_key_is_added(content_dir):
+    content_load(directory=content_dir)
+    before = followup_ids()
+    lesson_file = content_dir / "lessons" / "auth.md"
+    lesson_file.write_text(LESSON.replace("key: auth-hide-with-404", "key: auth-when-404"))
+    content_load(directory=content_dir)
+    after = followup_ids()
+    assert set(after) == {"auth-difference", "auth-when-404"}
+    assert after["auth-difference"] == before["auth-difference"]
+    assert after["auth-when-404"] not in before.values()
+
+
+def test_a_follow_up_without_a_key_or_with_a_repeated_key_is_refused(content_dir):
+    lesson_file = content_dir / "lessons" / "auth.md"
+    lesson_file.write_text(
+        LESSON.replace("key: auth-hide-with-404", "key: auth-difference").replace(
+            "  - key: auth-difference\n    question: What", "  - question: What", 1
+        )
+    )
+    with pytest.raises(ContentError) as error:
+        content_load(directory=content_dir)
+    assert error.value.problems == ["auth.md: follow-up 1: missing field 'key'"]
+
+    lesson_file.write_text(LESSON.replace("key: auth-hide-with-404", "key: auth-difference"))
+    with pytest.raises(ContentError) as error:
+        content_load(directory=content_dir)
+    assert error.value.problems == [
+        "auth.md: follow-up 2 (auth-difference): key 'auth-difference' is used twice"
+    ]
+
+
+def test_an_edited_rubric_updates_the_follow_up_in_place(content_dir):
+    content_load(directory=content_dir)
+    before = followup_ids()
+    lesson_file = content_dir / "lessons" / "auth.md"
+    lesson_file.write_text(LESSON.replace('["leak"]', '["leak", "reveal"]'))
+    assert summary(content_load(directory=content_dir))["Lessons"] == (0, 1, 0)
+    assert followup_ids() == before
+    followup = Lesson.objects.get(slug="auth").followups.get(key="auth-hide-with-404")
+    assert followup.rubric[1] == {
+        "point": "because a 403 would leak it",
+        "phrasings": ["leak", "reveal"],
+    }
+
+
+@pytest.mark.parametrize(
+    "old, new, problem",
+    [
+        (
+            '      - point: "403 is about permission"\n'
+            '        phrasings: ["permission", "not allowed"]\n',
+            "",
+            "auth.md: follow-up 1 (auth-difference): rubric: needs 2–5 points, has 1",
+        ),
+        (
+            '["leak"]',
+            "[]",
+            "auth.md: follow-up 2 (auth-hide-with-404): rubric: point 2 (because a 403 would "
+            "leak it) needs at least one phrasing",
+        ),
+        (
+            'point: "401 is about identity"',
+            'point: ""',
+            "auth.md: follow-up 1 (auth-difference): rubric: point 1 has no text",
+        ),
+        (
+            '        phrasings: ["identity", "who you are"]\n',
+            "",
+            "auth.md: follow-up 1 (auth-difference): rubric: point 1 needs exactly 'point' and "
+            "'phrasings'",
+        ),
+    ],
+)
+def test_a_bad_rubric_is_refused_naming_the_file_and_follow_up(content_dir, old, new, problem):
+    assert old in LESSON
+    (content_dir / "lessons" / "auth.md").write_text(LESSON.replace(old, new, 1))
+    with pytest.raises(ContentError) as error:
+        content_load(directory=content_dir)
+    assert error.value.problems == [problem]
+    assert Lesson.objects.count() == 0
+
+
+def test_a_follow_up_without_a_rubric_is_refused(content_dir):
+    start = LESSON.index("    rubric:")
+    end = LESSON.index("  - key: auth-hide-with-404")
+    (content_dir / "lessons" / "auth.md").write_text(LESSON[:start] + LESSON[end:])
+    with pytest.raises(ContentError) as error:
+        content_load(directory=content_dir)
+    assert error.value.problems == [
+        "auth.md: follow-up 1 (auth-difference): missing field 'rubric'"
+    ]
+
+
+def test_a_follow_up_key_must_be_a_slug(content_dir):
+    lesson_file = content_dir / "lessons" / "auth.md"
+    lesson_file.write_text(LESSON.replace("key: auth-difference", "key: Auth difference!"))
+    with pytest.raises(ContentError) as error:
+        content_load(directory=content_dir)
+    assert error.value.problems[0].startswith("auth.md: follow-up 1 (Auth difference!): key: ")
+
+
 def test_a_bad_file_loads_nothing_and_says_where(content_dir):
     (content_dir / "lessons" / "broken.md").write_text(
         "---\nslug: broken\ntitle: Broken\ngroup: nowhere\nposition: 1\nsummary: s\n"
-        "takeaways: []\ncodes: [999]\nfollowups: []\n---\nBody\n"
+        "takeaways: []\nshort_answer: ''\ncodes: [999]\nfollowups: []\n---\nBody\n"
     )
     with pytest.raises(ContentError) as error:
         content_load(directory=content_dir)
     problems = "\n".join(error.value.problems)
     assert "broken.md: code 999 has no reference entry" in problems
     assert "broken.md: group" in problems
+    assert "broken.md: 'short_answer' is empty: write the interview-ready answer" in problems
     assert StatusCode.objects.count() == 0
     assert Lesson.objects.count() == 0
 

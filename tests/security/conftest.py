@@ -130,12 +130,20 @@ def xss_content(db) -> XssContent:
         summary=f"{start_of('summary')} {' '.join(VECTORS)} {end_of('summary')}",
         takeaways=VECTORS,
         body=corpus_markdown("lesson body"),
+        short_answer=corpus_markdown("short answer"),
     )
     FollowUp.objects.create(
-        lesson=lesson, position=0, question="All of them", answer=corpus_markdown("follow-up")
+        lesson=lesson,
+        key="all-of-them",
+        position=0,
+        question="All of them",
+        answer=corpus_markdown("follow-up"),
+        rubric=[{"point": vector, "phrasings": [vector, vector[::-1]]} for vector in VECTORS],
     )
     for n, vector in enumerate(VECTORS, start=1):
-        FollowUp.objects.create(lesson=lesson, position=n, question=vector, answer=vector)
+        FollowUp.objects.create(
+            lesson=lesson, key=f"vector-{n}", position=n, question=vector, answer=vector
+        )
         Lesson.objects.create(
             slug=f"xss-{n}", title=vector, summary=vector, body=vector, position=900 + n
         )

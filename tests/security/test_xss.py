@@ -63,7 +63,7 @@ def test_authored_fields_in_lessons_and_quizzes(watched: Page, site, xss_content
     page = watched
     page.goto(f"{site}/learn/xss-corpus/")
     assert_nothing_ran(page)
-    assert_reads(page, "lesson body", "summary")
+    assert_reads(page, "lesson body", "summary", "short answer")
     assert_reads(page, "follow-up", hidden=True)
     expect(page.get_by_role("heading", level=1)).to_have_text(xss_content.lesson.title)
 

@@ -59,7 +59,7 @@ def test_the_scanner_finds_raw_vectors():
 def test_lesson_fields(client, xss_content):
     lesson = xss_content.lesson
     response = client.get(lesson.get_absolute_url())
-    texts = both_ends("lesson body", "follow-up", "summary")
+    texts = both_ends("lesson body", "follow-up", "summary", "short answer")
     assert_safe(response, texts=texts, escaped=[lesson.title, *VECTORS])  # follow-ups, summary
     assert_safe(client.get("/learn/"), escaped=VECTORS)  # one lesson titled by each vector
     assert_safe(client.get("/learn/xss-1/"), escaped=[VECTORS[0], lesson.title])
@@ -145,7 +145,20 @@ def test_usernames_in_the_account_menu(client, db):
 def test_admin_previews(admin_client, xss_content):
     lesson, question = xss_content.lesson, xss_content.question
     response = admin_client.get(f"/admin/learn/lesson/{lesson.pk}/preview/")
-    assert_safe(response, texts=both_ends("lesson body"), escaped=[lesson.title])
+    texts = both_ends("lesson body", "short answer")
+    assert_safe(response, texts=texts, escaped=[lesson.title])
     response = admin_client.get(f"/admin/quiz/question/{question.pk}/preview/")
     whys = [f"why-not {n}" for n in range(1, len(VECTORS) + 1)]
     assert_safe(response, texts=both_ends("prompt", "explanation", *whys), escaped=VECTORS)
+
+
+def test_admin_rubric_editor(admin_client, xss_content):
+    """A rubric is edited as text in a textarea: every vector in it shows as text."""
+    followup = xss_content.lesson.followups.get(key="all-of-them")
+    response = admin_client.get(f"/admin/learn/followup/{followup.pk}/change/")
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    admin_own = ('<script src="/admin/jsi18n/">', 'src="/static/admin/img/')
+    live = [found for found in live_markup(html) if not any(own in found for own in admin_own)]
+    assert live == [], live
+    assert all(escape(vector) in html for vector in VECTORS)
