@@ -78,7 +78,7 @@ admin: install
 bench: install
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y wrk; } || { \
 		echo "make bench needs wrk: sudo apt-get install wrk"; exit 1; }
-	$(BIN)/python -m config.bench
+	$(BIN)/python -m tests.bench
 
 clean:
 	rm -rf $(VENV) staticfiles test-results

@@ -13,7 +13,6 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from config.bench.fixtures import learner_with_history
 from learn.models import Lesson, StatusCode
 from quiz import progress
 from quiz.models import (
@@ -25,6 +24,7 @@ from quiz.models import (
     ReviewCard,
     ReviewLog,
 )
+from tests.bench.fixtures import learner_with_history
 from tests.quiz.conftest import number_of
 
 pytestmark = pytest.mark.django_db

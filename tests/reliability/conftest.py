@@ -7,12 +7,9 @@ the same server, created and dropped here; otherwise a SQLite file in the test's
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +19,8 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from tests import servers
 
 MANAGE = Path(settings.BASE_DIR) / "manage.py"
 SETUP_TIMEOUT = 60
@@ -115,12 +114,6 @@ def site_database(request, tmp_path, django_db_blocker) -> Iterator[SiteDatabase
             db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class Server:
     base: str
@@ -130,8 +123,7 @@ class Server:
 
     def kill(self) -> None:
         """SIGKILL gunicorn and every worker at once: a crash, not a shutdown."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
+        servers.stop(self.process, sig=signal.SIGKILL)
 
 
 @contextmanager
@@ -142,45 +134,19 @@ def running_site(
 
     The rate-limit counters get a file of their own in `tmp_path`.
     """
-    port = free_port()
+    port = servers.free_port()
     log = tmp_path / "server.log"
-    command = [
-        *(sys.executable, "-m", "gunicorn", "config.wsgi"),
-        *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads)),
-        *("--worker-class", "gthread", "--timeout", "30", "--no-control-socket"),
-    ]
     env = server_env(site_database.url, RATELIMIT_DB=str(tmp_path / "ratelimit.sqlite3"), **env)
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command,
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so the workers stop with it
-        )
-    base = f"http://127.0.0.1:{port}"
+    process = servers.start_gunicorn(port, env, log, workers=workers, threads=threads)
+    base = f"http://{servers.HOST}:{port}"
     try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"The server did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.1)
+        try:
+            servers.wait_until_up(base, process, log, timeout=15)
+        except RuntimeError as error:
+            pytest.fail(str(error))
         yield Server(base=base, port=port, log=log, process=process)
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=5)
+        servers.stop(process)
 
 
 @pytest.fixture

@@ -10,16 +10,15 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tests import servers
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -78,12 +77,6 @@ def manage(env: dict[str, str], *args: str) -> None:
     )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
 def fetch(url: str, cookie: str = "") -> tuple[int, bytes, dict]:
     """One GET as a browser makes it (compressed); the body as it came over the wire."""
     headers = {"Accept-Encoding": ACCEPT}
@@ -95,20 +88,6 @@ def fetch(url: str, cookie: str = "") -> tuple[int, bytes, dict]:
             return response.status, response.read(), dict(response.headers)
     except urllib.error.HTTPError as error:
         return error.code, error.read(), dict(error.headers)
-
-
-def wait_until_up(base: str, server: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("gunicorn exited before it answered: see its output above.")
-        try:
-            if fetch(base + "/healthz")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer /healthz within {timeout:.0f} s.")
 
 
 def wrk(
@@ -215,8 +194,8 @@ def prepare(env: dict[str, str], tmp: Path) -> tuple[list[Page], dict]:
     django.setup()
     from django.db import connection
 
-    from config.bench import fixtures
     from quiz.models import Question
+    from tests.bench import fixtures
 
     heavy = fixtures.learner_with_history(1000)
     light = fixtures.learner_with_history(10, per_attempt=10)
@@ -260,35 +239,6 @@ def prepare(env: dict[str, str], tmp: Path) -> tuple[list[Page], dict]:
         ),
     ]
     return pages, extra
-
-
-def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
-    command = [
-        str(BIN / "gunicorn"),
-        "config.wsgi",
-        "--bind",
-        f"{HOST}:{port}",
-        "--workers",
-        WORKERS,
-        "--no-control-socket",
-        "--log-level",
-        "warning",
-    ]
-    with log.open("w") as output:
-        return subprocess.Popen(
-            command, cwd=BASE_DIR, env=env, stdout=output, stderr=output, start_new_session=True
-        )
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
-        return
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=5)
 
 
 def measure(base: str, pages: list[Page]) -> None:
@@ -403,13 +353,17 @@ def main() -> int:
         print(f"Preparing a fresh database in {tmp} …", flush=True)
         pages, extra = prepare(env, tmp)
         answers_before = answer_count()
-        port = free_port()
+        port = servers.free_port()
         base = f"http://{HOST}:{port}"
-        server = start_server(env, port, tmp / "gunicorn.log")
-        wait_until_up(base, server)
+        log = tmp / "gunicorn.log"
+        server = servers.start_gunicorn(port, env, log, workers=int(WORKERS))
+        try:
+            servers.wait_until_up(base, server, log)
+        except RuntimeError as error:
+            raise SystemExit(str(error)) from None
         print(f"gunicorn: {WORKERS} sync workers on {base}; wrk: {CLIENTS} connections", flush=True)
         measure(base, pages)
-        stop_server(server)
+        servers.stop(server)
         log = (tmp / "gunicorn.log").read_text().strip()
         if log:
             print("gunicorn said:\n" + log[-3000:])
@@ -422,7 +376,7 @@ def main() -> int:
         return 0
     finally:
         if server is not None:
-            stop_server(server)
+            servers.stop(server)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -1,1 +1,0 @@
-"""`make bench`: the site under gunicorn on 127.0.0.1, driven by wrk (`python -m config.bench`)."""

@@ -1,0 +1,73 @@
+"""gunicorn on 127.0.0.1 for the tests and the benchmark: start it, wait for it, stop it.
+
+Plain functions (no pytest), so `make bench` uses the same code as the reliability tests.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+HOST = "127.0.0.1"
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(
+    port: int, env: dict[str, str], log: Path, *, workers: int = 2, threads: int = 1
+) -> subprocess.Popen:
+    """gunicorn in its own process group (so its workers stop with it), logging to `log`."""
+    command = [
+        *(sys.executable, "-m", "gunicorn", "config.wsgi"),
+        *("--bind", f"{HOST}:{port}", "--workers", str(workers), "--no-control-socket"),
+        *("--log-level", "warning", "--timeout", "30"),
+    ]
+    if threads > 1:
+        command += ["--worker-class", "gthread", "--threads", str(threads)]
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            command,
+            cwd=BASE_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def wait_until_up(base: str, process: subprocess.Popen, log: Path, timeout: float = 30) -> None:
+    """Until /healthz answers 200; RuntimeError with the server's log if it never does."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except (OSError, urllib.error.HTTPError):
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"gunicorn did not answer /healthz:\n{log.read_text()[-3000:]}")
+
+
+def stop(process: subprocess.Popen, *, sig: int = signal.SIGTERM) -> None:
+    """Stop gunicorn and its workers (SIGKILL if they take longer than 10 s)."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, sig)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
