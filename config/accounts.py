@@ -18,6 +18,7 @@ from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from config.errors import error_response
 from config.ratelimit import Limit, rate_limit
 
 SIGNUP_LIMIT = Limit(
@@ -117,13 +118,15 @@ def attempted_username(request: HttpRequest, credentials: dict | None = None) ->
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
-    """django-axes: too many failed log-ins from this client. 429 with Retry-After."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    context = {
-        "status": HTTPStatus.TOO_MANY_REQUESTS,
-        "minutes": minutes,
-        "limit": settings.AXES_FAILURE_LIMIT,
-    }
-    response = render(request, "errors/429.html", context, status=HTTPStatus.TOO_MANY_REQUESTS)
-    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
-    return response
+    """django-axes: too many wrong passwords for this username from this address. 429."""
+    seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    minutes = seconds // 60
+    return error_response(
+        request,
+        HTTPStatus.TOO_MANY_REQUESTS,
+        wait=seconds,
+        reason=f"Too many wrong passwords for this account from your network: after "
+        f"{settings.AXES_FAILURE_LIMIT} in a row, log-ins to it from here are paused for "
+        f"{minutes} minute{'s' if minutes != 1 else ''}. Other accounts are not affected. "
+        "Wait, then try again with the right password.",
+    )

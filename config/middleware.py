@@ -4,7 +4,7 @@ from http import HTTPStatus
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 
-from config.views import error_page
+from config.errors import error_response
 
 
 class MethodNotAllowedPageMiddleware:
@@ -17,11 +17,11 @@ class MethodNotAllowedPageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if isinstance(response, HttpResponseNotAllowed) and not response.content:
-            return error_page(request, HTTPStatus.METHOD_NOT_ALLOWED, allowed=response["Allow"])
+            return error_response(request, HTTPStatus.METHOD_NOT_ALLOWED, allowed=response["Allow"])
         # Django's conditional-request handling (If-Match, If-Unmodified-Since) answers an
         # unmet condition with a bare 412; give it the page that says what happened.
         if response.status_code == HTTPStatus.PRECONDITION_FAILED and not response.content:
-            return error_page(request, HTTPStatus.PRECONDITION_FAILED)
+            return error_response(request, HTTPStatus.PRECONDITION_FAILED)
         return response
 
 
@@ -40,7 +40,7 @@ class RejectNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith("/lab/api/") and _has_nul(request):
-            return error_page(
+            return error_response(
                 request,
                 HTTPStatus.BAD_REQUEST,
                 reason="Your request contained a NUL character (\\0), a control character that "

@@ -25,7 +25,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
-from django.template import loader
+
+from config.errors import error_response
 
 UNITS = {
     **dict.fromkeys(["s", "sec", "second", "seconds"], 1),
@@ -174,16 +175,6 @@ def client_ip(request: HttpRequest) -> str:
         return remote
 
 
-def too_many_requests(request: HttpRequest, *, wait: int, message: str) -> HttpResponse:
-    """429 with Retry-After: the site's error page, or a short message for an htmx swap."""
-    fragment = getattr(request, "htmx", False)
-    template = loader.get_template("errors/fragment.html" if fragment else "errors/429.html")
-    context = {"status": HTTPStatus.TOO_MANY_REQUESTS, "message": message, "wait": wait}
-    response = HttpResponse(template.render(context, request), status=HTTPStatus.TOO_MANY_REQUESTS)
-    response["Retry-After"] = str(wait)
-    return response
-
-
 def _wait_words(seconds: int) -> str:
     if seconds < 120:
         return f"{seconds} second{'s' if seconds != 1 else ''}"
@@ -238,7 +229,9 @@ def rate_limit(scope: str, *limits: Limit, methods: tuple[str, ...] = ("POST",))
                 if refusals:
                     message, wait = max(refusals, key=lambda refusal: refusal[1])
                     message += f" Wait {_wait_words(wait)}, then try again."
-                    return too_many_requests(request, wait=wait, message=message)
+                    return error_response(
+                        request, HTTPStatus.TOO_MANY_REQUESTS, reason=message, wait=wait
+                    )
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "learn",
+    "learn.lab",
     "quiz",
 ]
 
@@ -109,6 +110,15 @@ LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30/minute")  # log-in POS
 # learner (or address, before there is one); and new anonymous learners, per address.
 WRITE_RATE_LIMIT = os.environ.get("WRITE_RATE_LIMIT", "60/minute")
 NEW_LEARNER_RATE_LIMIT = os.environ.get("NEW_LEARNER_RATE_LIMIT", "60/hour")
+# The lab (learn/lab/): every lab request per client, and /lab/api/limited's own cap (refused
+# or not); what that endpoint admits is the experiment: LAB_LIMITED a window.
+LAB_RATE_LIMIT = os.environ.get("LAB_RATE_LIMIT", "120/minute")
+LAB_LIMITED_CAP = os.environ.get("LAB_LIMITED_CAP", "600/minute")
+LAB_LIMITED = 5  # requests a window per client on /lab/api/limited
+LAB_DEMO_WINDOW = 10  # seconds: the backoff demo's window on /lab/api/limited
+LAB_JOB_SECONDS = 3  # how long a lab job takes
+LAB_GATEWAY_TIMEOUT = 1.0  # seconds the simulated gateway waits before its 504
+LAB_MAX_BODY = 16 * 1024  # bytes: larger lab request bodies get 413
 # Where the counters live: a small SQLite file every worker of this machine shares.
 RATELIMIT_DB = Path(os.environ.get("RATELIMIT_DB", BASE_DIR / "ratelimit.sqlite3"))
 

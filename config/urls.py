@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import accounts, views
+from learn import views as learn_views
 
 account_urls = [
     path("signup/", accounts.signup, name="signup"),
@@ -19,12 +20,12 @@ account_urls = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", learn_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("learn.urls")),
     path("", include("quiz.urls")),
     path("accounts/", include(account_urls)),
-    path("lab/", include("learn.lab_urls")),
+    path("lab/", include("learn.lab.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,25 +1,13 @@
-"""Site-wide pages: home, the health check, and error pages that teach their own status."""
+"""Site-wide endpoints: the health check, and the handlers Django calls for errors."""
 
 from http import HTTPStatus
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from django_htmx.middleware import HtmxDetails
 
-from learn.caching import content_page, render_page
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-@require_safe
-@content_page
-def home(request: HtmxHttpRequest) -> HttpResponse:
-    return render_page(request, "home.html")
+from config.errors import error_response, reason_of
 
 
 @never_cache
@@ -38,42 +26,27 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def error_page(
-    request: HttpRequest,
-    status: HTTPStatus,
-    *,
-    reason: str = "",
-    allowed: str = "",
-) -> HttpResponse:
-    """Render the teaching error page for `status` inside the site layout."""
-    # htmx swaps the answer into part of a page: send a message, not a whole page.
-    fragment = getattr(request, "htmx", False)
-    template = loader.get_template(
-        "errors/fragment.html" if fragment else f"errors/{status.value}.html"
-    )
-    # A 5xx may mean the database is down: render nothing that needs the session or the user.
-    context = {"status": status, "reason": reason, "allowed": allowed, "bare": status >= 500}
-    response = HttpResponse(template.render(context, request), status=status)
-    if allowed:
-        response["Allow"] = allowed
-    return response
-
-
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_page(request, HTTPStatus.BAD_REQUEST)
+    return error_response(request, HTTPStatus.BAD_REQUEST)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_page(request, HTTPStatus.FORBIDDEN)
+    return error_response(request, HTTPStatus.FORBIDDEN)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_page(request, HTTPStatus.NOT_FOUND)
+    return error_response(request, HTTPStatus.NOT_FOUND, reason=reason_of(exception))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return error_page(request, HTTPStatus.INTERNAL_SERVER_ERROR)
+    return error_response(request, HTTPStatus.INTERNAL_SERVER_ERROR)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return error_page(request, HTTPStatus.FORBIDDEN, reason="csrf")
+    return error_response(
+        request,
+        HTTPStatus.FORBIDDEN,
+        csrf=True,
+        reason="Your form's security token was missing or out of date: reload the page and "
+        "send it again.",
+    )

@@ -21,7 +21,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from learn.lab_presets import BY_SLUG as LAB_PRESETS
+from learn.lab.presets import BY_SLUG as LAB_PRESETS
 from learn.registry import display_name
 
 RENDERER_VERSION = "5"

@@ -2,11 +2,11 @@
 
 from http import HTTPStatus
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
-from django_htmx.middleware import HtmxDetails
 
+from config.http import HtmxHttpRequest
 from learn import selectors
 from learn.caching import content_page, render_page
 from learn.models import Lesson, StatusCode
@@ -15,8 +15,10 @@ from learn.rendering import render_markdown
 MAX_QUERY_LENGTH = 100
 
 
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
+@require_safe
+@content_page
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    return render_page(request, "home.html")
 
 
 @require_safe

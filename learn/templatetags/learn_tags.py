@@ -3,7 +3,7 @@
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from learn.lab_presets import presets_for_codes, try_url
+from learn.lab.presets import presets_for_codes, try_url
 from learn.rendering import highlight_code, render_markdown
 
 register = template.Library()

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from learn.lab_presets import BY_SLUG, PRESETS, TRUTH_TABLE, console_request, curl_command
+from learn.lab.presets import BY_SLUG, PRESETS, TRUTH_TABLE, console_request, curl_command
 from learn.models import Lesson, StatusCode
 from learn.rendering import render_markdown
 

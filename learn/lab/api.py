@@ -13,22 +13,15 @@ from functools import wraps
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import etag, require_safe
+from django.views.decorators.http import etag
 
-from config.ratelimit import Rate, client_ip, hit
-from learn import lab_presets
+from config.errors import problem
+from config.ratelimit import Limit, Rate, client_ip, hit, rate_limit
 from learn.registry import display_name
 
-MAX_BODY = 16 * 1024
-RATE_LIMIT = 120  # requests a minute per client, over the whole lab
-LIMITED = 5  # requests a window (a minute by default) per client on /lab/api/limited
-LIMITED_CAP = 600  # requests a minute per client to /lab/api/limited, refused or not
-DEMO_WINDOW = 10  # seconds: the backoff demo's window on /lab/api/limited
 CLIENT_NAME = re.compile(r"[a-z0-9-]{1,32}")
-JOB_SECONDS = 3
 TOKENS = {"reader-token": "reader", "admin-token": "admin"}
 REDIRECTS = (301, 302, 303, 307, 308)
 RETRY_AFTER = {429: 10, 503: 30}
@@ -36,29 +29,14 @@ NO_BODY = (204, 205, 304)
 ECHO = "/lab/api/echo"
 RESOURCE_ETAG = '"lab-resource-v1"'
 REDIRECT_PARAMS = {"to", "next", "url", "location", "redirect", "target", "return"}
-
-
-def problem(
-    request: HttpRequest, status: int, detail: str, headers: dict | None = None
-) -> HttpResponse:
-    """An RFC 9457 problem document."""
-    body = {
-        "type": request.build_absolute_uri(reverse("learn:code_detail", args=[status]))
-        if 100 <= status <= 599
-        else "about:blank",
-        "title": display_name(status) or "Unknown status",
-        "status": status,
-        "detail": detail,
-    }
-    response = HttpResponse(
-        json.dumps(body, indent=2),
-        status=status,
-        content_type="application/problem+json",
-        headers=headers,
-    )
-    if display_name(status):
-        response.reason_phrase = display_name(status)
-    return response
+EVERY_METHOD = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
+LAB_LIMIT = Limit(
+    "LAB_RATE_LIMIT", message="The lab takes {count} requests {window} from one client."
+)
+CAP_LIMIT = Limit(
+    "LAB_LIMITED_CAP",
+    message="This endpoint takes {count} requests {window} from one client, refused or not.",
+)
 
 
 def _json(status: int, data: dict, headers: dict | None = None) -> HttpResponse:
@@ -70,29 +48,25 @@ def _json(status: int, data: dict, headers: dict | None = None) -> HttpResponse:
     return response
 
 
-def lab_endpoint(view=None, *, bucket: str = "all", setting: str = "LAB_RATE_LIMIT", default=None):
-    """Rate limit per client, refuse big bodies with 413, never cache, accept any method."""
+def lab_endpoint(view=None, *, limit: Limit = LAB_LIMIT):
+    """Rate limit per client, refuse big bodies with 413, never cache, accept any method.
+
+    Refusals are problem documents, as every error under /lab/api/ (config.errors).
+    """
     if view is None:
-        return lambda view: lab_endpoint(view, bucket=bucket, setting=setting, default=default)
+        return lambda view: lab_endpoint(view, limit=limit)
 
     @csrf_exempt
+    @rate_limit(f"lab:{limit.setting}", limit, methods=EVERY_METHOD)
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        limit = getattr(settings, setting, default or RATE_LIMIT)
-        wait = hit(f"lab:{bucket}:{client_ip(request)}", Rate(limit, 60))
-        if wait is not None:
-            return problem(
-                request,
-                429,
-                f"The lab takes {limit} requests a minute from one client. Wait {wait} s.",
-                {"Retry-After": str(wait)},
-            )
+        largest = settings.LAB_MAX_BODY
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > MAX_BODY or len(request.body) > MAX_BODY:
-            return problem(request, 413, f"Lab request bodies are at most {MAX_BODY // 1024} KB.")
+        if length > largest or len(request.body) > largest:
+            return problem(request, 413, f"Lab request bodies are at most {largest // 1024} KB.")
         response = view(request, *args, **kwargs)
         if response.status_code == 412 and not response.content:
             # Django's @etag answers an unmet If-Match with a bare 412: say what failed.
@@ -237,14 +211,14 @@ def auth(request: HttpRequest) -> HttpResponse:
     return _json(200, {"role": role, "secret": "Only admins see this."})
 
 
-@lab_endpoint(bucket="limited-cap", setting="LAB_LIMITED_CAP", default=LIMITED_CAP)
+@lab_endpoint(limit=CAP_LIMIT)
 def limited(request: HttpRequest) -> HttpResponse:
     """At most LIMITED requests a window per client; past it, 429 with Retry-After.
 
     The window is a minute; `?window=2..60` (seconds) shortens it and `?client=<name>` gives a
     named client its own allowance, like an API key, so the backoff demo can run two clients.
     """
-    limit = getattr(settings, "LAB_LIMITED", LIMITED)
+    limit = settings.LAB_LIMITED
     window, name = request.GET.get("window", "60"), request.GET.get("client", "default")
     if not window.isdigit() or not 2 <= int(window) <= 60:
         return problem(request, 400, "window is a number of seconds from 2 to 60.")
@@ -296,7 +270,7 @@ def job(request: HttpRequest, job: str) -> HttpResponse:
     started = _job_started(job)
     if started is None:
         return problem(request, 404, "No such job (or it is over an hour old).")
-    seconds = getattr(settings, "LAB_JOB_SECONDS", JOB_SECONDS)
+    seconds = settings.LAB_JOB_SECONDS
     elapsed = time.time() - started / 1000
     if elapsed < seconds:
         progress = int(100 * elapsed / seconds) if seconds else 100
@@ -308,7 +282,7 @@ def job(request: HttpRequest, job: str) -> HttpResponse:
 @lab_endpoint
 def job_result(request: HttpRequest, job: str) -> HttpResponse:
     started = _job_started(job)
-    seconds = getattr(settings, "LAB_JOB_SECONDS", JOB_SECONDS)
+    seconds = settings.LAB_JOB_SECONDS
     if started is None or time.time() - started / 1000 < seconds:
         return problem(request, 404, "This job has no result yet: poll the job first.")
     return _json(200, {"state": "done", "result": "42 reports generated"})
@@ -327,31 +301,9 @@ def gateway(request: HttpRequest, fault: str) -> HttpResponse:
             {"Retry-After": str(RETRY_AFTER[503])},
         )
     if fault == "slow":
-        timeout = getattr(settings, "LAB_GATEWAY_TIMEOUT", 1.0)
+        timeout = settings.LAB_GATEWAY_TIMEOUT
         time.sleep(min(timeout, 2.0))
         return problem(
             request, 504, f"The upstream did not answer within the proxy's {timeout:g} s."
         )
     return problem(request, 404, "Faults: bad-response, overloaded, slow.")
-
-
-# The console page ------------------------------------------------------------------------
-
-
-@require_safe
-def console(request: HttpRequest) -> HttpResponse:
-    """The lab page: a request console filled from a preset or the query string."""
-    filled = lab_presets.console_request(request.GET)
-    context = {
-        "console": filled,
-        "methods": lab_presets.METHODS,
-        "redirect_modes": lab_presets.REDIRECT_MODES,
-        "groups": lab_presets.groups(),
-        "curl": lab_presets.curl_command(filled, request.build_absolute_uri("/")[:-1]),
-        "truth_table": lab_presets.TRUTH_TABLE,
-        "demo_window": getattr(settings, "LAB_DEMO_WINDOW", DEMO_WINDOW),
-        "limited": getattr(settings, "LAB_LIMITED", LIMITED),
-        "tokens": TOKENS,
-    }
-    status = 400 if filled.problems else 200
-    return render(request, "learn/lab.html", context, status=status)

@@ -8,6 +8,7 @@ their code, or a plain request to /lab/api/status/<code>.
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
+from django.conf import settings
 from django.urls import reverse
 
 API_PREFIX = "/lab/api/"
@@ -15,7 +16,6 @@ METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 REDIRECT_MODES = ("follow", "manual", "error")
 MAX_PATH = 200
 MAX_HEADERS = 2000
-MAX_BODY = 16 * 1024
 JSON = "Content-Type: application/json"
 
 
@@ -298,8 +298,8 @@ def console_request(query) -> ConsoleRequest:
         else:
             request.headers = query["headers"]
     if "body" in query:
-        if len(query["body"]) > MAX_BODY:
-            request.problems.append(f"The body is limited to {MAX_BODY // 1024} KB.")
+        if len(query["body"]) > settings.LAB_MAX_BODY:
+            request.problems.append(f"The body is limited to {settings.LAB_MAX_BODY // 1024} KB.")
         else:
             request.body = query["body"]
     if "redirect" in query:
