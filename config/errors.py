@@ -12,6 +12,7 @@ import json
 import re
 from http import HTTPStatus
 
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.urls import reverse
@@ -92,9 +93,7 @@ def problem(
 ) -> HttpResponse:
     """An RFC 9457 problem document; its type is the status code's reference page."""
     body = {
-        "type": request.build_absolute_uri(reverse("learn:code_detail", args=[status]))
-        if 100 <= status <= 599
-        else "about:blank",
+        "type": _type_uri(request, status),
         "title": display_name(status) or "Unknown status",
         "status": status,
         "detail": detail,
@@ -108,6 +107,16 @@ def problem(
     if display_name(status):
         response.reason_phrase = display_name(status)
     return response
+
+
+def _type_uri(request: HttpRequest, status: int) -> str:
+    if not 100 <= status <= 599:
+        return "about:blank"
+    path = reverse("learn:code_detail", args=[status])
+    try:
+        return request.build_absolute_uri(path)
+    except DisallowedHost:  # the 400 for a host the site does not serve: a relative reference
+        return path
 
 
 def _message(status: HTTPStatus) -> str:

@@ -41,6 +41,8 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
+    # First: its registration/ templates (log in, password change) replace the admin's.
+    "quiz.progress",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -68,12 +70,12 @@ MIDDLEWARE = [
     # BREACH: the only secret on a page is the CSRF token, masked afresh for every response.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "quiz.middleware.SlidingSessionMiddleware",
+    "quiz.progress.middleware.SlidingSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "quiz.middleware.LearnerTimezoneMiddleware",
+    "quiz.progress.middleware.LearnerTimezoneMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.RejectNulMiddleware",
     "config.middleware.MethodNotAllowedPageMiddleware",
@@ -96,8 +98,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "config.ratelimit.client_ip"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "config.accounts.locked_out"
-AXES_USERNAME_CALLABLE = "config.accounts.attempted_username"
+AXES_LOCKOUT_CALLABLE = "quiz.progress.accounts.locked_out"
+AXES_USERNAME_CALLABLE = "quiz.progress.accounts.attempted_username"
 AXES_VERBOSE = False
 
 # Request-rate limits (config/ratelimit.py): "count/unit" (second, minute, hour, day) or "off".
@@ -138,7 +140,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "quiz.context_processors.learning",
+                "quiz.progress.context_processors.learning",
             ],
             "builtins": ["django_htmx.templatetags.django_htmx"],
         },
@@ -180,7 +182,7 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "quiz:progress"
+LOGIN_REDIRECT_URL = "progress:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 USE_I18N = True
 USE_TZ = True

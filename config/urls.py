@@ -1,30 +1,18 @@
-"""The site's URL map: each app owns its section; config owns home, health and errors."""
+"""The site's URL map: each feature owns its section; config owns health and errors."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from config import accounts, views
+from config import views
 from learn import views as learn_views
-
-account_urls = [
-    path("signup/", accounts.signup, name="signup"),
-    path("login/", accounts.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", accounts.PasswordChangeView.as_view(), name="password_change"),
-    path(
-        "password/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
-]
 
 urlpatterns = [
     path("", learn_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("learn.urls")),
     path("", include("quiz.urls")),
-    path("accounts/", include(account_urls)),
+    path("", include("quiz.progress.urls")),
+    path("accounts/", include("quiz.progress.account_urls")),
     path("lab/", include("learn.lab.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -28,6 +28,7 @@ from quiz import analysis, exporter
 from quiz.forms import AnswerForm
 from quiz.importer import QuestionFileError, questions_import
 from quiz.models import AnswerChoice, Attempt, Choice, Question, Quiz
+from quiz.percent import percent
 from quiz.validation import question_problems
 
 MAX_IMPORT_BYTES = safe_yaml.MAX_BYTES  # one cap for every way in: upload, pasted text, CLI
@@ -496,7 +497,7 @@ def format_item_stats(stats) -> str:
                     choice.text,
                     " ✓" if choice.correct else "",
                     picked,
-                    round(100 * share),
+                    percent(share, 1),
                 )
                 for choice, picked, share in stats.choices
             ),

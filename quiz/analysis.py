@@ -12,6 +12,7 @@ from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySe
 from django.db.models.functions import Cast, NullIf
 
 from quiz.models import Answer, Choice, Question
+from quiz.percent import percent
 
 # A question is judged (flags and notes) only once it has this many answers.
 MIN_ANSWERS = 10
@@ -35,7 +36,7 @@ class ChoiceStat(NamedTuple):
 
     @property
     def percent(self) -> int:
-        return round(100 * self.share)
+        return percent(self.share, 1)
 
 
 @dataclass
@@ -57,7 +58,7 @@ class ItemStats:
 
     @property
     def percent_right(self) -> int | None:
-        return round(100 * self.right / self.answered) if self.answered else None
+        return percent(self.right, self.answered) if self.answered else None
 
     @property
     def wrong(self) -> int:
@@ -131,7 +132,7 @@ def _judge(item: ItemStats) -> None:
         item.flags.append(f"Only {item.percent_right}% of answers are right")
     for text, n in _wrong_answers(item):
         if n > POPULAR_WRONG_SHARE * item.answered:
-            item.flags.append(f"Most learners {text} ({round(100 * n / item.answered)}%)")
+            item.flags.append(f"Most learners {text} ({percent(n, item.answered)}%)")
     if item.right == item.answered and item.answered >= ALL_RIGHT_MIN_ANSWERS:
         item.notes.append(f"Everyone gets it right ({item.answered} answers): too easy?")
 

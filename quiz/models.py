@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from learn.models import Lesson, StatusCode
+from quiz.percent import percent
 
 
 class QuestionQuerySet(models.QuerySet):
@@ -288,12 +289,27 @@ class Attempt(models.Model):
         return self.mode != self.Mode.INTERVIEW
 
     @property
+    def is_overdue(self) -> bool:
+        """Past an interview's deadline and not yet closed (the next write closes it)."""
+        return (
+            self.finished_at is None
+            and self.deadline is not None
+            and timezone.now() > self.deadline
+        )
+
+    @property
     def is_finished(self) -> bool:
-        return self.finished_at is not None
+        """Closed, or past its deadline: either way it takes no more answers."""
+        return self.finished_at is not None or self.is_overdue
+
+    @property
+    def ended_at(self):
+        """When it finished: closed, or for an overdue one, its deadline."""
+        return self.finished_at or (self.deadline if self.is_overdue else None)
 
     @property
     def score_percent(self) -> int:
-        return round(100 * self.correct / self.total) if self.total else 0
+        return percent(self.correct, self.total)
 
     def question_url(self, number: int) -> str:
         return reverse("quiz:question", args=[self.pk, number])

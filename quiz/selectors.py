@@ -6,6 +6,7 @@ from django.db.models import F, Max
 
 from learn.registry import CLASS_NAMES
 from quiz.models import Answer, Attempt, Choice, Learner, Question, Quiz
+from quiz.percent import percent
 
 
 def quizzes_with_best_scores(learner: Learner | None) -> list[Quiz]:
@@ -61,7 +62,7 @@ class ClassScore:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.correct / self.total) if self.total else 0
+        return percent(self.correct, self.total)
 
 
 def attempt_results(attempt: Attempt) -> tuple[list[ResultRow], list[ClassScore]]:

@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from quiz import review
 from quiz.models import Answer, Attempt, Choice, Learner, Question, Quiz
+from quiz.progress import review
 
 
 class AnswerRefused(Exception):
@@ -67,6 +67,10 @@ def attempt_start(
     for ids in orders.values():
         rng.shuffle(ids)
     now = timezone.now()
+    # Pages never write, so an interview left past its deadline is closed by the next write.
+    Attempt.objects.filter(learner=learner, finished_at__isnull=True, deadline__lt=now).update(
+        finished_at=F("deadline")
+    )
     deadline = None
     if mode == Attempt.Mode.INTERVIEW:
         minutes = quiz.time_limit_minutes(len(chosen)) if quiz else max(1, len(chosen))
@@ -81,10 +85,6 @@ def attempt_start(
         total=len(chosen),
         deadline=deadline,
     )
-
-
-def attempt_is_overdue(attempt: Attempt) -> bool:
-    return attempt.deadline is not None and timezone.now() > attempt.deadline
 
 
 @transaction.atomic
@@ -103,7 +103,7 @@ def answer_submit(*, attempt: Attempt, question: Question, given: Given) -> Answ
     attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
     if attempt.finished_at is not None:
         raise AnswerRefused("This attempt is already finished, so it takes no more answers.")
-    if attempt_is_overdue(attempt):
+    if attempt.is_overdue:
         raise AnswerRefused(
             "Time is up: this interview-mode attempt ended at its deadline, so the answer was "
             "not counted. Your results are ready."

@@ -7,86 +7,34 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_htmx.middleware import HtmxDetails
 
-from config.ratelimit import Limit, client_ip, rate_limit
-from quiz import learners, selectors, services
+from config.http import HtmxHttpRequest, see_other
+from config.ratelimit import rate_limit
+from quiz import selectors, services
 from quiz.forms import AnswerForm
+from quiz.limits import ANSWER_LIMITS, WRITE_LIMITS
 from quiz.models import Attempt, Question, Quiz
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
+from quiz.progress import learners
 
 QUIZ_MODES = (Attempt.Mode.PRACTICE, Attempt.Mode.INTERVIEW)
 
 
-def _learner_key(request: HttpRequest) -> str | None:
-    learner = learners.current_learner(request)
-    return str(learner.pk) if learner else None
-
-
-# Generous limits on answering (quiz, review and practice sets all post here): against scripts.
-ANSWER_LIMITS = (
-    Limit(
-        "ANSWER_RATE_LIMIT",
-        key=_learner_key,
-        message="You are answering faster than anyone can read: the site takes {count} "
-        "answers {window} from one learner.",
-    ),
-    Limit(
-        "ANSWER_RATE_LIMIT_PER_IP",
-        key=client_ip,
-        message="Too many answers came from your network: the site takes {count} answers "
-        "{window} from one address.",
-    ),
+NOT_YOURS = (
+    "That is not part of any attempt of yours. Start the quiz again from the quiz list (/quiz/)."
 )
-
-
-def _writer_key(request: HttpRequest) -> str:
-    """The learner, or before there is one, the address: who a write counts against."""
-    return _learner_key(request) or f"ip:{client_ip(request)}"
-
-
-def _newcomer_key(request: HttpRequest) -> str | None:
-    """The address, when this write would create a new anonymous learner; else not counted."""
-    if request.user.is_authenticated or learners.current_learner(request) is not None:
-        return None
-    return client_ip(request)
-
-
-# Writes that create rows (an attempt, a set, a lesson marked done): against scripts that would
-# fill the database, not people. New anonymous learners are what a script without cookies makes.
-WRITE_LIMITS = (
-    Limit(
-        "WRITE_RATE_LIMIT",
-        key=_writer_key,
-        message="That is more than anyone starts or marks by hand: the site takes {count} of "
-        "these {window} from one learner.",
-    ),
-    Limit(
-        "NEW_LEARNER_RATE_LIMIT",
-        key=_newcomer_key,
-        message="Too many new learners came from your network: the site starts {count} "
-        "{window} for one address without an account. Log in, or try again later.",
-    ),
-)
-
-
-def see_other(url: str) -> HttpResponse:
-    """See Other: after a POST, the browser GETs the next page (post/redirect/get)."""
-    response = HttpResponse(status=HTTPStatus.SEE_OTHER)
-    response["Location"] = url
-    return response
 
 
 def _own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
     """The attempt, if it belongs to this browser's learner; otherwise 404."""
     learner = learners.current_learner(request)
-    if learner is None:
-        raise Http404("No such attempt")
-    return get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id, learner=learner)
+    attempt = (
+        Attempt.objects.select_related("quiz").filter(pk=attempt_id, learner=learner).first()
+        if learner is not None
+        else None
+    )
+    if attempt is None:
+        raise Http404(NOT_YOURS)
+    return attempt
 
 
 @require_safe
@@ -128,7 +76,7 @@ def attempt_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def attempt_resume(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _own_attempt(request, attempt_id)
-    if attempt.is_finished or services.attempt_is_overdue(attempt):
+    if attempt.is_finished:
         return see_other(reverse("quiz:results", args=[attempt.pk]))
     return see_other(attempt.question_url(min(attempt.answered + 1, attempt.total)))
 
@@ -136,54 +84,75 @@ def attempt_resume(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @rate_limit("answer", *ANSWER_LIMITS)
 def question(request: HtmxHttpRequest, attempt_id: int, number: int) -> HttpResponse:
+    """One question of an attempt; a POST answers it (201 with feedback for htmx, else 303)."""
     attempt = _own_attempt(request, attempt_id)
     if not 1 <= number <= attempt.total:
-        raise Http404("That question is not part of this attempt")
+        raise Http404(NOT_YOURS)
     # Not only published questions: an attempt keeps every question it holds.
     item = get_object_or_404(Question.objects.for_page(), pk=attempt.question_ids[number - 1])
     answer = item.answers.filter(attempt=attempt).prefetch_related("choices").first()
-    shown = selectors.shown_choices(attempt, item, answered=answer is not None)
-    form = AnswerForm(
-        request.POST if request.method == "POST" else None, question=item, shown=shown
-    )
-    status, notice = HTTPStatus.OK, ""
+    page = QuestionPage(request, attempt, number, item, answer)
     if request.method == "POST":
-        if answer is not None:
-            status, notice = HTTPStatus.CONFLICT, "You have already answered this question."
-        elif not form.is_valid():
-            status = HTTPStatus.BAD_REQUEST
-        else:
-            try:
-                answer = services.answer_submit(attempt=attempt, question=item, given=form.given())
-            except services.AnswerRefused as refusal:
-                status, notice = HTTPStatus.CONFLICT, str(refusal)
-                if services.attempt_is_overdue(attempt):
-                    services.attempt_finish(attempt=attempt)
-            else:
-                attempt.refresh_from_db()
-                if not attempt.shows_feedback:
-                    return see_other(_next_url(attempt, number))
-                if not request.htmx:
-                    return see_other(attempt.question_url(number))
-                status = HTTPStatus.CREATED
-    elif attempt.mode == Attempt.Mode.INTERVIEW and (
-        attempt.is_finished or services.attempt_is_overdue(attempt)
-    ):
+        return _answer(page)
+    if attempt.mode == Attempt.Mode.INTERVIEW and attempt.is_finished:
         return see_other(reverse("quiz:results", args=[attempt.pk]))
-    context = {
-        "attempt": attempt,
-        "number": number,
-        "question": item,
-        "shown": shown,
-        "form": form,
-        "answer": answer if attempt.shows_feedback else None,
-        "picked": {c.pk for c in answer.choices.all()} if answer else set(),
-        "notice": notice,
-        "next_url": _next_url(attempt, number),
-        "seconds_left": _seconds_left(attempt),
-    }
-    template = "quiz/question.html#question-card" if request.htmx else "quiz/question.html"
-    return render(request, template, context, status=status)
+    return page.render()
+
+
+def _answer(page: "QuestionPage") -> HttpResponse:
+    """Grade and record the posted answer, or say why not (409 taken, 400 malformed)."""
+    if page.answer is not None:
+        return page.render(HTTPStatus.CONFLICT, "You have already answered this question.")
+    if not page.form.is_valid():
+        return page.render(HTTPStatus.BAD_REQUEST)
+    attempt = page.attempt
+    try:
+        answer = services.answer_submit(
+            attempt=attempt, question=page.question, given=page.form.given()
+        )
+    except services.AnswerRefused as refusal:
+        if attempt.is_overdue:
+            services.attempt_finish(attempt=attempt)
+        return page.render(HTTPStatus.CONFLICT, str(refusal))
+    attempt.refresh_from_db()
+    if not attempt.shows_feedback:
+        return see_other(_next_url(attempt, page.number))
+    if not page.request.htmx:
+        return see_other(attempt.question_url(page.number))
+    return page.answered(answer).render(HTTPStatus.CREATED)
+
+
+class QuestionPage:
+    """The question page (or its card, for htmx), before or after an answer."""
+
+    def __init__(self, request, attempt: Attempt, number: int, question: Question, answer):
+        self.request, self.attempt, self.number = request, attempt, number
+        self.question, self.answer = question, answer
+        self.shown = selectors.shown_choices(attempt, question, answered=answer is not None)
+        self.form = AnswerForm(
+            request.POST if request.method == "POST" else None, question=question, shown=self.shown
+        )
+
+    def answered(self, answer) -> "QuestionPage":
+        self.answer = answer
+        return self
+
+    def render(self, status: int = HTTPStatus.OK, notice: str = "") -> HttpResponse:
+        attempt, answer = self.attempt, self.answer
+        context = {
+            "attempt": attempt,
+            "number": self.number,
+            "question": self.question,
+            "shown": self.shown,
+            "form": self.form,
+            "answer": answer if attempt.shows_feedback else None,
+            "picked": {c.pk for c in answer.choices.all()} if answer else set(),
+            "notice": notice,
+            "next_url": _next_url(attempt, self.number),
+            "seconds_left": _seconds_left(attempt),
+        }
+        template = "quiz/question.html#question-card" if self.request.htmx else "quiz/question.html"
+        return render(self.request, template, context, status=status)
 
 
 def _next_url(attempt: Attempt, number: int) -> str:
@@ -208,18 +177,15 @@ def attempt_finish(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
 @require_safe
 def results(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _own_attempt(request, attempt_id)
-    if not attempt.is_finished:
-        if services.attempt_is_overdue(attempt):
-            attempt = services.attempt_finish(attempt=attempt)
-        elif attempt.answered < attempt.total:
-            return see_other(attempt.question_url(attempt.answered + 1))
+    if not attempt.is_finished and attempt.answered < attempt.total:
+        return see_other(attempt.question_url(attempt.answered + 1))
     rows, classes = selectors.attempt_results(attempt)
     context = {
         "attempt": attempt,
         "rows": rows,
         "classes": classes,
         "missed": sum(1 for row in rows if not (row.answer and row.answer.correct)),
-        "duration": (attempt.finished_at or timezone.now()) - attempt.started_at,
+        "duration": (attempt.ended_at or timezone.now()) - attempt.started_at,
     }
     return render(request, "quiz/results.html", context)
 

@@ -11,8 +11,8 @@ from fsrs import Card
 
 from learn.models import Lesson
 from quiz import services
-from quiz.learners import LEARNER_KEY
 from quiz.models import Answer, Attempt, Learner, LessonCompletion, Question, Quiz, ReviewCard
+from quiz.progress.learners import LEARNER_KEY
 
 # A form body that is a valid answer (right or wrong) for each type of question.
 ANSWER_BODY = {

@@ -13,7 +13,7 @@ SECTIONS = {
     "learn:lesson_list": "/learn/",
     "learn:code_list": "/codes/",
     "quiz:quiz_home": "/quiz/",
-    "quiz:progress": "/progress/",
+    "progress:dashboard": "/progress/",
 }
 
 

@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from learn.models import Lesson
-from quiz.learners import learner_merge
 from quiz.models import Answer, Attempt, Learner, LessonCompletion, Question, ReviewCard, ReviewLog
-from quiz.review import card_review
+from quiz.progress.learners import learner_merge
+from quiz.progress.review import card_review
 from tests.quiz.conftest import start
 
 pytestmark = pytest.mark.django_db

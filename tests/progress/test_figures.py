@@ -14,7 +14,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from learn.models import Lesson, StatusCode
-from quiz import progress
 from quiz.models import (
     Answer,
     Attempt,
@@ -24,6 +23,7 @@ from quiz.models import (
     ReviewCard,
     ReviewLog,
 )
+from quiz.progress import activity, mastery
 from tests.bench.fixtures import learner_with_history
 from tests.quiz.conftest import number_of
 
@@ -75,8 +75,8 @@ def answers(learner: Learner, question: Question, marks: str, *, start=NOW - 10 
         answer(learner, question, mark == "R", start + timedelta(hours=i))
 
 
-def mastery_of(learner: Learner | None) -> dict[int, progress.CodeMastery]:
-    return {row.code: row for row in progress.mastery(learner)}
+def mastery_of(learner: Learner | None) -> dict[int, mastery.CodeMastery]:
+    return {row.code: row for row in mastery.mastery(learner)}
 
 
 def log_in(client, learner: Learner) -> None:
@@ -222,7 +222,7 @@ def test_mastery_by_class_counts_levels_and_averages_scores():
         .distinct()
         .count()
     )
-    classes = {c.digit: c for c in progress.mastery_by_class(progress.mastery(learner))}
+    classes = {c.digit: c for c in mastery.mastery_by_class(mastery.mastery(learner))}
     successful = classes[2]
     assert successful.name == "Successful"
     assert len(successful.codes) == in_bank
@@ -249,16 +249,16 @@ def test_weakest_codes_weakest_first_without_mastered_or_unstarted():
         (503, "RRW"),  # 58%
     ]:
         answers(learner, code_question(code), marks)
-    codes = progress.mastery(learner)
-    assert [c.code for c in progress.weakest(codes)] == [404, 400, 401, 502, 503]
-    assert [c.code for c in progress.weakest(codes, limit=10)] == [404, 400, 401, 502, 503, 500]
+    codes = mastery.mastery(learner)
+    assert [c.code for c in mastery.weakest(codes)] == [404, 400, 401, 502, 503]
+    assert [c.code for c in mastery.weakest(codes, limit=10)] == [404, 400, 401, 502, 503, 500]
 
 
 def test_confusable_pairs_started_weakest_first_then_unstarted():
     learner = Learner.objects.create()
     for code, marks in [(401, "W"), (403, "R"), (502, "RR"), (504, "RR"), (404, "R")]:
         answers(learner, code_question(code), marks)
-    pairs = progress.confusable_pairs(progress.mastery(learner))
+    pairs = mastery.confusable_pairs(mastery.mastery(learner))
     shown = [(p.first.code, p.second.code, p.started, p.score) for p in pairs]
     assert shown[:3] == [
         (401, 403, True, 0.0),
@@ -266,7 +266,7 @@ def test_confusable_pairs_started_weakest_first_then_unstarted():
         (502, 504, True, 1.0),
     ]
     assert all(not started for _, _, started, _ in shown[3:])
-    assert len(pairs) == len(progress.CONFUSABLE_PAIRS)  # the bank teaches every pair
+    assert len(pairs) == len(mastery.CONFUSABLE_PAIRS)  # the bank teaches every pair
 
 
 def test_dashboard_shows_each_codes_level(client):
@@ -290,7 +290,7 @@ def test_dashboard_weak_codes_and_pairs_for_a_new_learner(client):
     assert "Answer a few questions and the codes you find hardest show up here." in html
     assert code_link(html, 200)[0] == "not-started"
     pairs = section(html, "pairs-title")
-    assert pairs.count("not started") == len(progress.CONFUSABLE_PAIRS)
+    assert pairs.count("not started") == len(mastery.CONFUSABLE_PAIRS)
 
 
 # 2. Streaks -----------------------------------------------------------------------------------
@@ -314,7 +314,7 @@ def days_back(*offsets: int) -> set[date]:
     ],
 )
 def test_streak(days, current, longest, active_today):
-    assert progress.streak(days, TODAY) == progress.Streak(current, longest, active_today)
+    assert activity.streak(days, TODAY) == activity.Streak(current, longest, active_today)
 
 
 def test_dashboard_streak_from_answers_and_lessons(client):
@@ -371,7 +371,7 @@ def test_activity_by_day_uses_the_learners_time_zone(zone, times, expected):
     question = code_question(201)
     for at in times:
         answer(learner, question, True, at)
-    assert progress.activity_by_day(learner, progress.learner_zone(learner)) == Counter(expected)
+    assert activity.activity_by_day(learner, activity.learner_zone(learner)) == Counter(expected)
 
 
 @pytest.mark.parametrize(
@@ -401,7 +401,7 @@ def test_dashboard_counts_days_in_the_learners_time_zone(client, zone, streak, a
 
 
 def test_heatmap_grid_ends_with_the_current_week():
-    grid = progress.heatmap(Counter(), TODAY)
+    grid = activity.heatmap(Counter(), TODAY)
     first_monday = date(2026, 3, 16) - timedelta(weeks=25)
     assert grid.first == first_monday == date(2025, 9, 22)
     assert grid.first.weekday() == 0 and grid.last == TODAY
@@ -410,7 +410,7 @@ def test_heatmap_grid_ends_with_the_current_week():
         first_monday + timedelta(days=n) for n in range(len(grid.cells))
     ]
     columns = Counter(c.x for c in grid.cells)
-    assert len(columns) == progress.HEATMAP_WEEKS
+    assert len(columns) == activity.HEATMAP_WEEKS
     last_column = max(columns)
     assert [c.day for c in grid.cells if c.x == last_column] == [
         date(2026, 3, 16),
@@ -429,7 +429,7 @@ def test_heatmap_grid_ends_with_the_current_week():
 
 @pytest.mark.parametrize("today,cells", [(date(2026, 3, 16), 176), (date(2026, 3, 22), 182)])
 def test_heatmap_on_a_monday_and_a_sunday(today, cells):
-    grid = progress.heatmap(Counter(), today)
+    grid = activity.heatmap(Counter(), today)
     assert len(grid.cells) == cells
     assert grid.cells[-1].day == today and grid.first.weekday() == 0
 
@@ -439,12 +439,12 @@ def test_heatmap_on_a_monday_and_a_sunday(today, cells):
     [(0, 0), (1, 1), (2, 1), (3, 2), (5, 2), (6, 3), (10, 3), (11, 4), (250, 4)],
 )
 def test_heatmap_levels_by_count(count, level):
-    grid = progress.heatmap(Counter({TODAY: count}), TODAY)
+    grid = activity.heatmap(Counter({TODAY: count}), TODAY)
     assert grid.cells[-1].level == level
 
 
 def test_heatmap_counts_only_its_own_days():
-    grid = progress.heatmap(
+    grid = activity.heatmap(
         Counter(
             {
                 date(2025, 9, 21): 7,  # the Sunday before the first column

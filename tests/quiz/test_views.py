@@ -11,7 +11,7 @@ from quiz.models import Answer, Attempt, Learner, Question
 from tests.quiz.conftest import number_of, start
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HX-Request": "true"}
+HTMX = {"HX-Request": "true", "HX-Target": "question-card"}  # what htmx sends from a question
 
 
 def without_csrf(html: str) -> str:

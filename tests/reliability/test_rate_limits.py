@@ -11,7 +11,7 @@ from config.ratelimit import Rate, hit
 from quiz.models import Answer, Attempt, Question
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HX-Request": "true"}
+HTMX = {"HX-Request": "true", "HX-Target": "question-card"}  # what htmx sends from a question
 QUIZ = "401-vs-403"  # shipped content: more questions than any limit below
 PASSWORD = "correct-horse-battery-staple-42"
 User = get_user_model()

@@ -12,8 +12,8 @@ from django.test import Client
 
 from learn.models import FollowUp, Lesson
 from quiz import services
-from quiz.learners import LEARNER_KEY
 from quiz.models import Attempt, Choice, Learner, Question, Quiz
+from quiz.progress.learners import LEARNER_KEY
 from tests.browser.conftest import site  # noqa: F401 (the live site, for test_xss)
 from tests.security.xss_vectors import SWALLOWING, VECTORS
 

@@ -2,8 +2,8 @@
 
 from django.utils import timezone
 
-from quiz.learners import login_records
 from quiz.models import Answer, Attempt, Learner, LessonCompletion, Question, ReviewCard, ReviewLog
+from quiz.progress.learners import login_records
 
 FORMAT = "status-academy-progress/1"
 

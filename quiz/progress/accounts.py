@@ -6,12 +6,10 @@ Progress made before signing up or logging in is merged into the account by the 
 
 from http import HTTPStatus
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import UserCreationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.decorators import method_decorator
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from config.errors import error_response
 from config.ratelimit import Limit, rate_limit
+from quiz.progress.forms import SignUpForm
 
 SIGNUP_LIMIT = Limit(
     "SIGNUP_RATE_LIMIT",
@@ -49,27 +48,6 @@ class LoginView(InvalidIs400, auth_views.LoginView):
 
 class PasswordChangeView(InvalidIs400, auth_views.PasswordChangeView):
     pass
-
-
-class SignUpForm(UserCreationForm):
-    error_messages = {
-        **UserCreationForm.error_messages,
-        "password_mismatch": "The two passwords differ: type the same password twice.",
-    }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["username"].widget.attrs.update(autocomplete="username", autofocus=True)
-        self.fields["username"].error_messages["unique"] = (
-            "That username is taken. Choose another, or log in if it is yours."
-        )
-
-    def clean_username(self):
-        username = self.cleaned_data.get("username")
-        User = self._meta.model
-        if username and User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(self.fields["username"].error_messages["unique"])
-        return username
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -125,8 +103,8 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
         request,
         HTTPStatus.TOO_MANY_REQUESTS,
         wait=seconds,
-        reason=f"Too many wrong passwords for this account from your network: after "
-        f"{settings.AXES_FAILURE_LIMIT} in a row, log-ins to it from here are paused for "
+        reason=f"Too many failed log-ins came from your network for this account: after "
+        f"{settings.AXES_FAILURE_LIMIT} wrong passwords, log-ins to it from here are paused for "
         f"{minutes} minute{'s' if minutes != 1 else ''}. Other accounts are not affected. "
         "Wait, then try again with the right password.",
     )

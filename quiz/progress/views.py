@@ -10,22 +10,19 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_htmx.middleware import HtmxDetails
 
+from config.http import HtmxHttpRequest, see_other
 from config.ratelimit import rate_limit
 from learn.models import Lesson
-from quiz import data, learners, progress, review, services
-from quiz.context_processors import learning_for
-from quiz.forms import DeleteForm, PractiseForm
+from quiz import services
+from quiz.limits import WRITE_LIMITS
 from quiz.models import Attempt, LessonCompletion
-from quiz.views import WRITE_LIMITS, see_other
+from quiz.progress import activity, data, learners, mastery, reading, review
+from quiz.progress.context_processors import learning_for
+from quiz.progress.forms import DeleteForm, PractiseForm
 
 MISTAKES_SIZE = 20
 PRACTISE_SIZE = 10
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 @require_POST
@@ -59,26 +56,26 @@ def lesson_done(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     learner = learners.current_learner(request)
     now = timezone.now()
-    zone = progress.learner_zone(learner)
-    today = progress.local_today(zone, now)
-    done = progress.completed_lesson_ids(learner)
-    codes = progress.mastery(learner)
-    days = progress.activity_by_day(learner, zone)
-    attempts, attempt_count = progress.history(learner) if learner else ([], 0)
+    zone = activity.learner_zone(learner)
+    today = activity.local_today(zone, now)
+    done = reading.completed_lesson_ids(learner)
+    codes = mastery.mastery(learner)
+    days = activity.activity_by_day(learner, zone)
+    attempts, attempt_count = reading.history(learner) if learner else ([], 0)
     context = {
         "learner": learner,
-        "reading": progress.reading_by_group(done),
+        "reading": reading.reading_by_group(done),
         "lessons_done": len(done),
         "attempts": attempts,
         "attempt_count": attempt_count,
-        "classes": progress.mastery_by_class(codes),
-        "weakest": progress.weakest(codes),
-        "pairs": progress.confusable_pairs(codes),
-        "streak": progress.streak(set(days), today),
-        "heatmap": progress.heatmap(days, today),
-        "mistakes": len(progress.last_wrong_question_ids(learner)),
+        "classes": mastery.mastery_by_class(codes),
+        "weakest": mastery.weakest(codes),
+        "pairs": mastery.confusable_pairs(codes),
+        "streak": activity.streak(set(days), today),
+        "heatmap": activity.heatmap(days, today),
+        "mistakes": len(mastery.last_wrong_question_ids(learner)),
         "zone": zone,
-        "levels": progress.LEVEL_NAMES,
+        "levels": mastery.LEVEL_NAMES,
     }
     return render(request, "progress/dashboard.html", context)
 
@@ -96,7 +93,7 @@ def _review_context(request: HttpRequest) -> dict:
         "due": due,
         "session_size": min(due, review.SESSION_SIZE),
         "next_due": review.next_due(learner, now) if learner and not due else None,
-        "mistakes": len(progress.last_wrong_question_ids(learner)),
+        "mistakes": len(mastery.last_wrong_question_ids(learner)),
         "has_cards": bool(learner and learner.cards.exists()),
     }
 
@@ -123,7 +120,7 @@ def review_start(request: HtmxHttpRequest) -> HttpResponse:
 def mistakes_start(request: HtmxHttpRequest) -> HttpResponse:
     """A practice set of the questions the learner last got wrong."""
     learner = learners.current_learner(request)
-    ids = progress.last_wrong_question_ids(learner)[:MISTAKES_SIZE]
+    ids = mastery.last_wrong_question_ids(learner)[:MISTAKES_SIZE]
     if not ids:
         context = _review_context(request) | {
             "notice": "You have no mistakes to practise: every question's latest answer is right."
@@ -149,7 +146,7 @@ def practise_start(request: HtmxHttpRequest) -> HttpResponse:
         context = {"status": HTTPStatus.BAD_REQUEST, "reason": message}
         return render(request, "errors/400.html", context, status=HTTPStatus.BAD_REQUEST)
     codes = form.cleaned_data["code"]
-    ids = progress.question_ids_for_codes(codes)[:PRACTISE_SIZE]
+    ids = mastery.question_ids_for_codes(codes)[:PRACTISE_SIZE]
     learner = learners.learner_for_write(request)
     title = "Practise " + " and ".join(str(code) for code in codes)
     attempt = services.attempt_start(

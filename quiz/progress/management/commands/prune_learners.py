@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from quiz.learners import learners_prune, stale_learners
+from quiz.progress.learners import learners_prune, stale_learners
 
 
 class Command(BaseCommand):

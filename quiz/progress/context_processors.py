@@ -5,7 +5,7 @@ from functools import cached_property
 from django.http import HttpRequest
 from django.utils import timezone
 
-from quiz import learners, progress, review
+from quiz.progress import learners, reading, review
 
 
 class Learning:
@@ -23,15 +23,15 @@ class Learning:
 
     @cached_property
     def done_lessons(self) -> set[int]:
-        return progress.completed_lesson_ids(self.learner)
+        return reading.completed_lesson_ids(self.learner)
 
     @cached_property
-    def reading_by_group(self) -> list[progress.ReadingGroup]:
-        return progress.reading_by_group(self.done_lessons)
+    def reading_by_group(self) -> list[reading.ReadingGroup]:
+        return reading.reading_by_group(self.done_lessons)
 
     @cached_property
-    def reading_by_class(self) -> list[progress.ReadingGroup]:
-        return progress.reading_by_class(self.done_lessons)
+    def reading_by_class(self) -> list[reading.ReadingGroup]:
+        return reading.reading_by_class(self.done_lessons)
 
 
 def learning_for(request: HttpRequest) -> Learning:

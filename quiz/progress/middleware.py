@@ -5,8 +5,8 @@ from datetime import date
 
 from django.utils import timezone
 
-from quiz.learners import LEARNER_KEY, TIMEZONE_KEY, valid_timezone
 from quiz.models import Learner
+from quiz.progress.learners import LEARNER_KEY, TIMEZONE_KEY, valid_timezone
 
 
 class LearnerTimezoneMiddleware:

@@ -1,0 +1,1 @@
+"""Progress: learners and accounts, mastery, streaks, review, and the learner's own data."""
