@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from django.db.models import F, Max
 
 from learn.registry import CLASS_NAMES
-from quiz.models import Answer, Attempt, Choice, Learner, Question, Quiz
+from quiz.models import Answer, Attempt, Choice, Question, Quiz
 from quiz.percent import percent
+from quiz.progress.models import Learner
 
 
 def quizzes_with_best_scores(learner: Learner | None) -> list[Quiz]:

@@ -8,8 +8,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from quiz.models import Answer, Attempt, Choice, Learner, Question, Quiz
+from quiz.models import Answer, Attempt, Choice, Question, Quiz
 from quiz.progress import review
+from quiz.progress.models import Learner
 
 
 class AnswerRefused(Exception):

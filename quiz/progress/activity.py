@@ -12,7 +12,8 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 
-from quiz.models import Answer, Learner, LessonCompletion
+from quiz.models import Answer
+from quiz.progress.models import Learner, LessonCompletion
 
 HEATMAP_WEEKS = 26
 _UTC = zoneinfo.ZoneInfo("UTC")

@@ -2,8 +2,9 @@
 
 from django.utils import timezone
 
-from quiz.models import Answer, Attempt, Learner, LessonCompletion, Question, ReviewCard, ReviewLog
+from quiz.models import Answer, Attempt, Question
 from quiz.progress.learners import login_records
+from quiz.progress.models import Learner, LessonCompletion, ReviewCard, ReviewLog
 
 FORMAT = "status-academy-progress/1"
 

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
 
-from quiz.models import Answer, Attempt, Learner, LessonCompletion, ReviewCard, ReviewLog
+from quiz.models import Answer, Attempt
+from quiz.progress.models import Learner, LessonCompletion, ReviewCard, ReviewLog
 
 LEARNER_KEY = "learner_id"
 TIMEZONE_KEY = "tz"

@@ -13,8 +13,9 @@ from django.db.models.functions import RowNumber
 
 from learn.models import StatusCode
 from learn.registry import CLASS_NAMES
-from quiz.models import Answer, Learner, Question
+from quiz.models import Answer, Question
 from quiz.percent import percent
+from quiz.progress.models import Learner
 
 # Mastery looks at the latest answers that tag a code, the newest weighing most (5, 4, 3 …).
 MASTERY_WINDOW = 5

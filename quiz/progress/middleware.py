@@ -5,8 +5,8 @@ from datetime import date
 
 from django.utils import timezone
 
-from quiz.models import Learner
 from quiz.progress.learners import LEARNER_KEY, TIMEZONE_KEY, valid_timezone
+from quiz.progress.models import Learner
 
 
 class LearnerTimezoneMiddleware:

@@ -8,8 +8,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from learn.models import Lesson
-from quiz.models import Attempt, Learner, LessonCompletion
+from quiz.models import Attempt
 from quiz.percent import percent
+from quiz.progress.models import Learner, LessonCompletion
 
 
 def completed_lesson_ids(learner: Learner | None) -> set[int]:

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.db.models import Min
 from fsrs import Card, Rating, Scheduler
 
-from quiz.models import Learner, Question, ReviewCard, ReviewLog
+from quiz.models import Question
+from quiz.progress.models import Learner, ReviewCard, ReviewLog
 
 SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=True)
 SESSION_SIZE = 20

@@ -16,10 +16,11 @@ from config.ratelimit import rate_limit
 from learn.models import Lesson
 from quiz import services
 from quiz.limits import WRITE_LIMITS
-from quiz.models import Attempt, LessonCompletion
+from quiz.models import Attempt
 from quiz.progress import activity, data, learners, mastery, reading, review
 from quiz.progress.context_processors import learning_for
 from quiz.progress.forms import DeleteForm, PractiseForm
+from quiz.progress.models import LessonCompletion
 
 MISTAKES_SIZE = 20
 PRACTISE_SIZE = 10

@@ -11,8 +11,9 @@ from fsrs import Card
 
 from learn.models import Lesson
 from quiz import services
-from quiz.models import Answer, Attempt, Learner, LessonCompletion, Question, Quiz, ReviewCard
+from quiz.models import Answer, Attempt, Question, Quiz
 from quiz.progress.learners import LEARNER_KEY
+from quiz.progress.models import Learner, LessonCompletion, ReviewCard
 
 # A form body that is a valid answer (right or wrong) for each type of question.
 ANSWER_BODY = {

@@ -14,7 +14,8 @@ from fsrs import Card
 
 from learn.caching import CSRF_PLACEHOLDER
 from learn.models import FollowUp, Lesson, StatusCode
-from quiz.models import Learner, Question, ReviewCard
+from quiz.models import Question
+from quiz.progress.models import Learner, ReviewCard
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from learn.models import Lesson
-from quiz.models import Answer, Attempt, Learner, LessonCompletion, Question, ReviewCard, ReviewLog
+from quiz.models import Answer, Attempt, Question
 from quiz.progress.learners import learner_merge
+from quiz.progress.models import Learner, LessonCompletion, ReviewCard, ReviewLog
 from quiz.progress.review import card_review
 from tests.quiz.conftest import start
 

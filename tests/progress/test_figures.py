@@ -14,16 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from learn.models import Lesson, StatusCode
-from quiz.models import (
-    Answer,
-    Attempt,
-    Learner,
-    LessonCompletion,
-    Question,
-    ReviewCard,
-    ReviewLog,
-)
+from quiz.models import Answer, Attempt, Question
 from quiz.progress import activity, mastery
+from quiz.progress.models import Learner, LessonCompletion, ReviewCard, ReviewLog
 from tests.bench.fixtures import learner_with_history
 from tests.quiz.conftest import number_of
 

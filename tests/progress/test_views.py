@@ -7,15 +7,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from learn.models import Lesson
-from quiz.models import (
-    Answer,
-    Attempt,
-    Learner,
-    LessonCompletion,
-    Question,
-    ReviewCard,
-    ReviewLog,
-)
+from quiz.models import Answer, Attempt, Question
+from quiz.progress.models import Learner, LessonCompletion, ReviewCard, ReviewLog
 from tests.quiz.conftest import start
 
 pytestmark = pytest.mark.django_db

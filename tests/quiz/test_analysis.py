@@ -11,7 +11,8 @@ from quiz.analysis import (
     flagged_questions,
     item_stats,
 )
-from quiz.models import Answer, Attempt, Choice, Learner, Question
+from quiz.models import Answer, Attempt, Choice, Question
+from quiz.progress.models import Learner
 from tests.quiz.conftest import number_of, start
 
 pytestmark = pytest.mark.django_db

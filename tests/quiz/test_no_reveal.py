@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from quiz.models import Choice, Learner, Question
+from quiz.models import Choice, Question
+from quiz.progress.models import Learner
 from quiz.services import attempt_start
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from http import HTTPStatus
 import pytest
 from django.utils import timezone
 
-from quiz.models import Answer, Attempt, Learner, Question
+from quiz.models import Answer, Attempt, Question
+from quiz.progress.models import Learner
 from tests.quiz.conftest import number_of, start
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,8 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from config.ratelimit import client_ip
-from quiz.models import Answer, Attempt, Learner
+from quiz.models import Answer, Attempt
+from quiz.progress.models import Learner
 from tests.security.routes import site_routes
 
 pytestmark = pytest.mark.django_db

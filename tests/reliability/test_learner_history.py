@@ -12,7 +12,8 @@ from http import HTTPStatus
 import pytest
 
 from quiz.importer import questions_import
-from quiz.models import Answer, AnswerChoice, Choice, Question, ReviewCard, ReviewLog
+from quiz.models import Answer, AnswerChoice, Choice, Question
+from quiz.progress.models import ReviewCard, ReviewLog
 from tests.quiz.conftest import number_of, start
 
 pytestmark = pytest.mark.django_db

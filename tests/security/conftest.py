@@ -12,8 +12,9 @@ from django.test import Client
 
 from learn.models import FollowUp, Lesson
 from quiz import services
-from quiz.models import Attempt, Choice, Learner, Question, Quiz
+from quiz.models import Attempt, Choice, Question, Quiz
 from quiz.progress.learners import LEARNER_KEY
+from quiz.progress.models import Learner
 from tests.browser.conftest import site  # noqa: F401 (the live site, for test_xss)
 from tests.security.xss_vectors import SWALLOWING, VECTORS
 
