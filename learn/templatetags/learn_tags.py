@@ -1,6 +1,8 @@
 """Template filters for authored Markdown and HTTP examples."""
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from learn.lab.presets import presets_for_codes, try_url
@@ -54,3 +56,27 @@ def lab_experiments(codes) -> list:
 def lab_try_url(code: int) -> str | None:
     """Where "Try it in the lab" goes for a status code."""
     return try_url(code)
+
+
+@register.simple_tag
+def code_chip(code: int, name: str = "", *, full: bool = False) -> SafeString:
+    """A status code as a chip linking its reference page, coloured by class: `404`, or with
+    `full`, `404 Not Found`; the name is the link's title otherwise."""
+    code = int(code)
+    url = reverse("learn:code_detail", args=[code])
+    if full:
+        return format_html(
+            '<a class="chip class-{}" href="{}">{} {}</a>', code // 100, url, code, name
+        )
+    if name:
+        return format_html(
+            '<a class="chip class-{}" href="{}" title="{}">{}</a>', code // 100, url, name, code
+        )
+    return format_html('<a class="chip class-{}" href="{}">{}</a>', code // 100, url, code)
+
+
+@register.simple_tag
+def class_chip(digit) -> SafeString:
+    """A class of codes as a chip: `4xx`."""
+    digit = int(str(digit)[:1])
+    return format_html('<span class="chip class-{}">{}xx</span>', digit, digit)

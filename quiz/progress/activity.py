@@ -11,6 +11,8 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count
 from django.db.models.functions import TruncDate
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from quiz.models import Answer
 from quiz.progress.models import Learner, LessonCompletion
@@ -76,6 +78,7 @@ def streak(days: set[date], today: date) -> Streak:
     return Streak(current, longest, today in days)
 
 
+DAY_LABELS = ((0, "Mon"), (2, "Wed"), (4, "Fri"))
 CELL = 12
 GAP = 3
 LEFT = 30
@@ -98,17 +101,11 @@ class Cell:
         return 0
 
     @property
-    def svg(self) -> dict[str, str]:
-        """The cell's attributes and title as text: 182 cells through the template's number
-        and date localisation cost more than the rest of the page."""
+    def title(self) -> str:
         things = f"{self.count} thing{'' if self.count == 1 else 's'} learned"
-        return {
-            "level": str(self.level),
-            "x": str(self.x),
-            "y": str(self.y),
-            "title": f"{self.day:%a} {self.day.day} {self.day:%b %Y}: "
-            + (things if self.count else "nothing"),
-        }
+        return f"{self.day:%a} {self.day.day} {self.day:%b %Y}: " + (
+            things if self.count else "nothing"
+        )
 
 
 @dataclass
@@ -136,6 +133,45 @@ class Heatmap:
     @property
     def active_cells(self) -> list[Cell]:
         return [c for c in self.cells if c.count]
+
+    @property
+    def svg(self) -> SafeString:
+        """The grid as SVG, drawn here with its geometry: 182 cells through the template
+        engine cost more than the rest of the page."""
+        months = format_html_join("", '<text class="hm-label" x="{}" y="11">{}</text>', self.months)
+        days = format_html_join(
+            "",
+            '<text class="hm-label" x="0" y="{}">{}</text>',
+            ((TOP + row * (CELL + GAP) + CELL - 2, name) for row, name in DAY_LABELS),
+        )
+        cells = format_html_join(
+            "",
+            '<rect class="hm-{}" x="{}" y="{}" width="{}" height="{}" rx="2">'
+            "<title>{}</title></rect>",
+            ((c.level, c.x, c.y, CELL, CELL, c.title) for c in self.cells),
+        )
+        return format_html(
+            '<svg role="img" aria-labelledby="heatmap-summary" viewBox="0 0 {w} {h}" '
+            'width="{w}" height="{h}">{}{}{}</svg>',
+            months,
+            days,
+            cells,
+            w=self.width,
+            h=self.height,
+        )
+
+
+def heatmap_key() -> SafeString:
+    """The legend: one cell of each level, from less to more."""
+    cells = format_html_join(
+        "",
+        '<rect class="hm-{}" x="{}" y="0" width="{}" height="{}" rx="2"/>',
+        ((level, level * (CELL + 4), CELL, CELL) for level in range(5)),
+    )
+    width = 5 * (CELL + 4)
+    return format_html(
+        '<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}">{}</svg>', cells, w=width, h=CELL
+    )
 
 
 def heatmap(days: Counter, today: date, weeks: int = HEATMAP_WEEKS) -> Heatmap:

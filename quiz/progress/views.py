@@ -74,6 +74,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "pairs": mastery.confusable_pairs(codes),
         "streak": activity.streak(set(days), today),
         "heatmap": activity.heatmap(days, today),
+        "heatmap_key": activity.heatmap_key(),
         "mistakes": len(mastery.last_wrong_question_ids(learner)),
         "zone": zone,
         "levels": mastery.LEVEL_NAMES,

@@ -1,5 +1,5 @@
-// Site-wide behaviour: report the browser's time zone with forms that create progress, and keep
-// keyboard focus on the "Mark as done" control after htmx swaps it.
+// Site-wide behaviour: report the browser's time zone with every form that posts (the server keeps
+// it with the learner's progress), and keep keyboard focus on "Mark as done" after htmx swaps it.
 (function () {
   "use strict";
 
@@ -7,8 +7,19 @@
   try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
 
   function fillTimeZone(root) {
-    if (!root || !root.querySelectorAll) return;
-    root.querySelectorAll('input[name="tz"]').forEach(function (input) { input.value = zone; });
+    if (!zone || !root || !root.querySelectorAll) return;
+    var forms = Array.prototype.slice.call(root.querySelectorAll('form[method="post"]'));
+    if (root.matches && root.matches('form[method="post"]')) forms.push(root);
+    forms.forEach(function (form) {
+      var input = form.querySelector('input[name="tz"]');
+      if (!input) {
+        input = document.createElement("input");
+        input.type = "hidden";
+        input.name = "tz";
+        form.appendChild(input);
+      }
+      input.value = zone;
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () { fillTimeZone(document); });
