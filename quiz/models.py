@@ -107,11 +107,16 @@ class Question(models.Model):
 
     def right_answer_text(self) -> str:
         """The right answer in words, for feedback and results."""
+        right = [c for c in self.choices.all() if c.correct and not c.is_retired]
+        return self.in_words(code=self.answer_code, boolean=self.answer_bool, choices=right)
+
+    def in_words(self, *, code: int | None, boolean: bool | None, choices) -> str:
+        """An answer to this question in words: the code, True or False, or the choices."""
         if self.type == self.Type.CODE:
-            return str(self.answer_code)
+            return str(code)
         if self.type == self.Type.TRUEFALSE:
-            return "True" if self.answer_bool else "False"
-        return " · ".join(c.text for c in self.choices.all() if c.correct and not c.is_retired)
+            return "True" if boolean else "False"
+        return " · ".join(choice.text for choice in choices)
 
 
 def new_choice_key() -> str:

@@ -93,8 +93,6 @@ def attempt_results(attempt: Attempt) -> tuple[list[ResultRow], list[ClassScore]
 def given_text(question: Question, answer: Answer | None) -> str:
     if answer is None:
         return "Not answered"
-    if question.type == Question.Type.CODE:
-        return str(answer.given_code)
-    if question.type == Question.Type.TRUEFALSE:
-        return "True" if answer.given_bool else "False"
-    return " · ".join(choice.text for choice in answer.choices.all())
+    return question.in_words(
+        code=answer.given_code, boolean=answer.given_bool, choices=answer.choices.all()
+    )

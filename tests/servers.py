@@ -71,3 +71,16 @@ def stop(process: subprocess.Popen, *, sig: int = signal.SIGTERM) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=5)
+
+
+def manage(*args: str, env: dict[str, str], check: bool = True, timeout: float = 300):
+    """`manage.py <args>` in a subprocess with `env`; its output captured as text."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        check=check,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -71,12 +71,6 @@ def environment(tmp: Path) -> dict[str, str]:
     }
 
 
-def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True, timeout=300
-    )
-
-
 def fetch(url: str, cookie: str = "") -> tuple[int, bytes, dict]:
     """One GET as a browser makes it (compressed); the body as it came over the wire."""
     headers = {"Accept-Encoding": ACCEPT}
@@ -185,9 +179,9 @@ def count_queries(pages: list[Page], fixtures: dict) -> list[str]:
 
 def prepare(env: dict[str, str], tmp: Path) -> tuple[list[Page], dict]:
     """Migrate, load the content, collect static files, and make the learners."""
-    manage(env, "migrate", "--noinput", "--verbosity", "0")
-    manage(env, "load_content")
-    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    servers.manage("migrate", "--noinput", "--verbosity", "0", env=env)
+    servers.manage("load_content", env=env)
+    servers.manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
     os.environ.update(env)
     import django
 

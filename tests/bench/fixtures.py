@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
@@ -15,13 +16,14 @@ from quiz.models import Answer, Attempt, Question, Quiz
 from quiz.progress.learners import LEARNER_KEY
 from quiz.progress.models import Learner, LessonCompletion, ReviewCard
 
-# A form body that is a valid answer (right or wrong) for each type of question.
-ANSWER_BODY = {
-    Question.Type.SINGLE: "choice=1",
-    Question.Type.MULTIPLE: "choice=1",
-    Question.Type.TRUEFALSE: "answer=true",
-    Question.Type.CODE: "answer=404",
+# A form that is a valid answer (right or wrong) for each type of question, and as a body.
+ANSWER_FORM = {
+    Question.Type.SINGLE: {"choice": "1"},
+    Question.Type.MULTIPLE: {"choice": ["1"]},
+    Question.Type.TRUEFALSE: {"answer": "true"},
+    Question.Type.CODE: {"answer": "404"},
 }
+ANSWER_BODY = {kind: urlencode(form, doseq=True) for kind, form in ANSWER_FORM.items()}
 
 
 @dataclass

@@ -2,8 +2,9 @@
 
 import os
 import subprocess
-import sys
 from pathlib import Path
+
+from tests import servers
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -15,15 +16,9 @@ PRODUCTION = {
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`manage.py` with only `env`'s DJANGO_* settings (none inherited from the test run)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return servers.manage(*args, env={**clean, **env}, check=False, timeout=60)
 
 
 def test_check_deploy_is_clean_with_the_production_environment():

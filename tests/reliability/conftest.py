@@ -9,7 +9,6 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,17 +23,6 @@ from tests import servers
 
 MANAGE = Path(settings.BASE_DIR) / "manage.py"
 SETUP_TIMEOUT = 60
-
-
-def manage(*args: str, env: dict[str, str]) -> None:
-    """Run a management command in a subprocess against the server's database."""
-    subprocess.run(
-        [sys.executable, str(MANAGE), *args],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=SETUP_TIMEOUT,
-    )
 
 
 def server_env(database_url: str, **extra: str) -> dict[str, str]:
@@ -70,8 +58,8 @@ def sqlite_template(tmp_path_factory) -> Path:
     """A SQLite file, migrated, with the shipped content; built once, copied by each test."""
     path = tmp_path_factory.mktemp("site-template") / "site.sqlite3"
     env = server_env(f"sqlite:///{path}")
-    manage("migrate", "--noinput", env=env)
-    manage("load_content", env=env)
+    servers.manage("migrate", "--noinput", env=env, timeout=SETUP_TIMEOUT)
+    servers.manage("load_content", env=env, timeout=SETUP_TIMEOUT)
     return path
 
 
@@ -106,8 +94,8 @@ def site_database(request, tmp_path, django_db_blocker) -> Iterator[SiteDatabase
     try:
         url = _postgres_url(params, name)
         env = server_env(url)
-        manage("migrate", "--noinput", env=env)
-        manage("load_content", env=env)
+        servers.manage("migrate", "--noinput", env=env, timeout=SETUP_TIMEOUT)
+        servers.manage("load_content", env=env, timeout=SETUP_TIMEOUT)
         yield SiteDatabase(url=url, vendor="postgresql", params={**params, "dbname": name})
     finally:
         with psycopg.connect(**admin) as db:

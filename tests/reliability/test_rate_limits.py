@@ -9,6 +9,8 @@ from django.test import Client
 
 from config.ratelimit import Rate, hit
 from quiz.models import Answer, Attempt, Question
+from tests.bench.fixtures import ANSWER_FORM
+from tests.quiz.conftest import start as start_attempt
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true", "HX-Target": "question-card"}  # what htmx sends from a question
@@ -18,21 +20,13 @@ User = get_user_model()
 
 
 def start(client: Client) -> Attempt:
-    response = client.post(f"/quiz/{QUIZ}/start/", {"mode": "practice"})
-    assert response.status_code == HTTPStatus.SEE_OTHER
-    return Attempt.objects.latest("pk")
+    return start_attempt(client, slug=QUIZ)
 
 
 def answer(client: Client, attempt: Attempt, number: int, **headers):
     """Post a well-formed answer (right or wrong does not matter) to question `number`."""
     kind = Question.objects.get(pk=attempt.question_ids[number - 1]).type
-    data = {
-        Question.Type.SINGLE: {"choice": "1"},
-        Question.Type.MULTIPLE: {"choice": ["1"]},
-        Question.Type.TRUEFALSE: {"answer": "true"},
-        Question.Type.CODE: {"answer": "404"},
-    }[kind]
-    return client.post(f"/quiz/attempts/{attempt.pk}/{number}/", data, headers=headers)
+    return client.post(f"/quiz/attempts/{attempt.pk}/{number}/", ANSWER_FORM[kind], headers=headers)
 
 
 def assert_refused(response, *, within: int, says: str) -> None:

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils.html import escape
 
 from quiz.models import Attempt
+from tests.quiz.conftest import start as start_attempt
 from tests.security.conftest import end_of, start_of
 from tests.security.markup import live_markup
 from tests.security.xss_vectors import TEMPLATES, VECTORS
@@ -73,9 +74,7 @@ def test_quiz_fields(client, xss_content):
 
 
 def start(client, quiz) -> Attempt:
-    response = client.post(f"/quiz/{quiz.slug}/start/", {"mode": "practice"})
-    assert response.status_code == HTTPStatus.SEE_OTHER
-    return Attempt.objects.latest("pk")
+    return start_attempt(client, slug=quiz.slug)
 
 
 def wrong_numbers(attempt: Attempt, question) -> list[str]:
