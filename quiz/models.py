@@ -18,9 +18,12 @@ class QuestionQuerySet(models.QuerySet):
         return self.filter(published=True)
 
     def for_page(self):
-        """A question with everything its page and feedback show."""
+        """A question with everything its page, feedback and grading use."""
+        codes = StatusCode.objects.only("code", "name")
         return self.select_related("lesson").prefetch_related(
-            "choices", models.Prefetch("codes", queryset=StatusCode.objects.only("code", "name"))
+            "choices",
+            models.Prefetch("codes", queryset=codes),
+            models.Prefetch("subject", queryset=codes),
         )
 
 
@@ -200,6 +203,15 @@ class Quiz(models.Model):
     minutes = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Interview-mode time limit; empty: one minute a question."
     )
+    lesson = models.ForeignKey(
+        Lesson,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quizzes",
+        help_text="The lesson this quiz practises: each links the other, and the learning path "
+        "goes from one to the other. Empty: the lesson most of its questions name.",
+    )
     published = models.BooleanField(default=True)
 
     objects = QuizQuerySet.as_manager()
@@ -231,6 +243,7 @@ class Attempt(models.Model):
         PRACTICE = "practice", "Practice"
         INTERVIEW = "interview", "Interview"
         REVIEW = "review", "Review"
+        CHECK = "check", "Check yourself"
 
     learner = models.ForeignKey("quiz.Learner", on_delete=models.CASCADE, related_name="attempts")
     quiz = models.ForeignKey(

@@ -68,9 +68,10 @@ class ClassScore:
 
 def attempt_results(attempt: Attempt) -> tuple[list[ResultRow], list[ClassScore]]:
     """Every question of the attempt (published or not) with the learner's answer, and the
-    score per class."""
+    score per class: each question counts once, in the class of what it asks about (its
+    subject), so the classes add up to the questions."""
     questions = Question.objects.filter(pk__in=attempt.question_ids).prefetch_related(
-        "choices", "codes"
+        "choices", "codes", "subject"
     )
     by_id = {q.pk: q for q in questions}
     answers = {
@@ -83,11 +84,18 @@ def attempt_results(attempt: Attempt) -> tuple[list[ResultRow], list[ClassScore]
             continue
         answer = answers.get(pk)
         rows.append(ResultRow(number, question, answer, given_text(question, answer)))
-        for digit in sorted({code.code // 100 for code in question.codes.all()}):
-            score = per_class.setdefault(digit, ClassScore(digit, CLASS_NAMES[digit], 0, 0))
-            score.total += 1
-            score.correct += int(bool(answer and answer.correct))
+        digit = subject_class(question)
+        score = per_class.setdefault(digit, ClassScore(digit, CLASS_NAMES[digit], 0, 0))
+        score.total += 1
+        score.correct += int(bool(answer and answer.correct))
     return rows, [per_class[d] for d in sorted(per_class)]
+
+
+def subject_class(question: Question) -> int:
+    """The class (1–5) of what the question asks about: its lowest subject code's (prefetched);
+    a question without a subject counts under its lowest code's class."""
+    codes = [c.code for c in question.subject.all()] or [c.code for c in question.codes.all()]
+    return min(codes) // 100 if codes else 2
 
 
 def given_text(question: Question, answer: Answer | None) -> str:

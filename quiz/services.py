@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from quiz.models import Answer, Attempt, Choice, Question, Quiz
-from quiz.progress import review
+from quiz.progress import evidence, review
 from quiz.progress.models import Learner
 
 
@@ -123,8 +123,16 @@ def answer_submit(*, attempt: Attempt, question: Question, given: Given) -> Answ
         raise AnswerRefused("You have already answered this question in this attempt.") from None
     if given.choices:
         answer.choices.set(given.choices)
-    review.card_review(
+    card = review.card_review(
         learner=attempt.learner, question=question, correct=correct, when=answer.answered_at
+    )
+    answer.comes_back = card.due  # for the feedback: when the learner sees it again
+    evidence.evidence_record(
+        learner=attempt.learner,
+        question=question,
+        correct=correct,
+        given=evidence.given_codes(question, code=given.code, choices=given.choices),
+        when=answer.answered_at,
     )
     Attempt.objects.filter(pk=attempt.pk).update(
         answered=F("answered") + 1, correct=F("correct") + int(correct)

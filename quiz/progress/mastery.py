@@ -7,15 +7,13 @@ Mastery is one windowed query over the learner's answers, whatever the history's
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from learn.models import StatusCode
 from learn.registry import CLASS_NAMES
 from quiz.models import Answer, Question
 from quiz.percent import percent
-from quiz.progress.models import Learner
+from quiz.progress.models import CodeEvidence, Confusion, Learner
 
 # Mastery looks at the latest answers that tag a code, the newest weighing most (5, 4, 3 …).
 MASTERY_WINDOW = 5
@@ -42,6 +40,7 @@ CONFUSABLE_PAIRS = (
     (201, 202),
 )
 WEAKEST = 5
+CONFUSIONS = 6  # pairs under "Easily confused"
 
 
 @dataclass
@@ -51,6 +50,13 @@ class CodeMastery:
     answered: int = 0
     weight_right: int = 0
     weight_total: int = 0
+
+    def take(self, recent: str) -> None:
+        """The latest answers, newest first ("RWR…"), weighted 5, 4, 3 … from the newest."""
+        weights = range(MASTERY_WINDOW, 0, -1)
+        self.answered = len(recent)
+        self.weight_total = sum(w for w, _ in zip(weights, recent, strict=False))
+        self.weight_right = sum(w for w, mark in zip(weights, recent, strict=False) if mark == "R")
 
     @property
     def score(self) -> float:
@@ -80,55 +86,22 @@ class CodeMastery:
         return self.code // 100
 
 
-def _recent_answers_per_code(learner: Learner) -> list[tuple[int, int, int, int]]:
-    """[(code, answers in window, weighted right, weighted total)] in one query.
-
-    The ORM cannot aggregate over a window function, so the ranked answers it builds are
-    wrapped in a GROUP BY here; the SQL is portable between SQLite and PostgreSQL.
-    """
-    ranked = (
-        Answer.objects.filter(attempt__learner=learner, question__codes__isnull=False)
-        .annotate(
-            code=F("question__codes__code"),
-            recency=Window(
-                RowNumber(),
-                partition_by=F("question__codes__code"),
-                order_by=[F("answered_at").desc(), F("id").desc()],
-            ),
-        )
-        .values("code", "correct", "recency")
-    )
-    sql, params = ranked.query.sql_with_params()
-    top = MASTERY_WINDOW + 1
-    wrapped = (
-        "SELECT ranked.code, COUNT(*), "
-        f"SUM(CASE WHEN ranked.correct THEN {top} - ranked.recency ELSE 0 END), "
-        f"SUM({top} - ranked.recency) "
-        f"FROM ({sql}) ranked WHERE ranked.recency <= %s GROUP BY ranked.code"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(wrapped, (*params, MASTERY_WINDOW))
-        return [tuple(int(v) for v in row) for row in cursor.fetchall()]
-
-
 def mastery(learner: Learner | None) -> list[CodeMastery]:
-    """Every code that published questions teach, with the learner's mastery of it."""
+    """Every code that published questions ask about, with the learner's mastery of it: from
+    the evidence rows kept on write (`quiz.progress.evidence`), two queries in all."""
     codes = (
-        StatusCode.objects.filter(questions__published=True)
+        StatusCode.objects.filter(subject_of__published=True)
         .distinct()
         .order_by("code")
         .values_list("code", "name")
     )
     rows = {code: CodeMastery(code, name) for code, name in codes}
     if learner is not None:
-        for code, answered, weight_right, weight_total in _recent_answers_per_code(learner):
+        for code, recent in CodeEvidence.objects.filter(learner=learner).values_list(
+            "code", "recent"
+        ):
             if code in rows:
-                row = rows[code]
-                row.answered, row.weight_right, row.weight_total = (
-                    answered,
-                    weight_right,
-                    weight_total,
-                )
+                rows[code].take(recent)
     return list(rows.values())
 
 
@@ -169,8 +142,11 @@ def weakest(codes: list[CodeMastery], limit: int = WEAKEST) -> list[CodeMastery]
 
 @dataclass
 class Pair:
+    """Two codes to tell apart: the learner's own mix-up (`count` times), or a classic one."""
+
     first: CodeMastery
     second: CodeMastery
+    count: int = 0  # how often this learner gave `second` where `first` was right
 
     @property
     def score(self) -> float:
@@ -180,14 +156,33 @@ class Pair:
     def started(self) -> bool:
         return bool(self.first.answered or self.second.answered)
 
+    @property
+    def own(self) -> bool:
+        return self.count > 0
 
-def confusable_pairs(codes: list[CodeMastery]) -> list[Pair]:
-    """The confusable pairs the bank has questions for, weakest first (unstarted last)."""
+
+def confused_pairs(
+    learner: Learner | None, codes: list[CodeMastery], limit: int = CONFUSIONS
+) -> list[Pair]:
+    """The learner's own most frequent mix-ups first (subject, then what they gave instead),
+    then the classic pairs for codes they have not met yet. One query."""
     by_code = {c.code: c for c in codes}
-    pairs = [
-        Pair(by_code[a], by_code[b]) for a, b in CONFUSABLE_PAIRS if a in by_code and b in by_code
+    own: list[Pair] = []
+    if learner is not None:
+        mixups = Confusion.objects.filter(learner=learner).order_by("-count", "-last_at")
+        for subject, picked, count in mixups.values_list("subject", "picked", "count"):
+            if subject in by_code and picked in by_code and len(own) < limit:
+                own.append(Pair(by_code[subject], by_code[picked], count))
+    seen = {frozenset((p.first.code, p.second.code)) for p in own}
+    classic = [
+        Pair(by_code[a], by_code[b])
+        for a, b in CONFUSABLE_PAIRS
+        if a in by_code
+        and b in by_code
+        and frozenset((a, b)) not in seen
+        and not (by_code[a].answered and by_code[b].answered)
     ]
-    return sorted(pairs, key=lambda p: (not p.started, p.score))
+    return own + classic
 
 
 def last_wrong_question_ids(learner: Learner | None) -> list[int]:
@@ -210,11 +205,20 @@ def last_wrong_question_ids(learner: Learner | None) -> list[int]:
 
 
 def question_ids_for_codes(codes: list[int]) -> list[int]:
-    """Published questions tagging any of the codes; those tagging more of them first."""
-    return list(
+    """Published questions asking about any of the codes (their subject), those about more of
+    them first, then those merely mentioning them."""
+    about = (
         Question.objects.published()
-        .filter(codes__code__in=codes)
-        .annotate(hits=Count("codes", filter=Q(codes__code__in=codes)))
+        .filter(subject__code__in=codes)
+        .annotate(hits=Count("subject", filter=Q(subject__code__in=codes), distinct=True))
         .order_by("-hits", "id")
         .values_list("id", flat=True)
     )
+    mentioning = (
+        Question.objects.published()
+        .filter(codes__code__in=codes)
+        .distinct()
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    return list(dict.fromkeys([*about, *mentioning]))

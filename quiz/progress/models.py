@@ -103,3 +103,48 @@ class ReviewLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.card.question_id} rated {self.rating} at {self.reviewed_at:%Y-%m-%d %H:%M}"
+
+
+class CodeEvidence(models.Model):
+    """What the learner's answers say about one status code: every answer to a question whose
+    subject it is counts, the latest few weighing most. Kept up to date as answers come in
+    (`quiz.progress.evidence`), so mastery reads a row per code, not the whole history."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="evidence")
+    code = models.PositiveSmallIntegerField()
+    answered = models.PositiveIntegerField(default=0)
+    correct = models.PositiveIntegerField(default=0)
+    recent = models.CharField(
+        max_length=5, blank=True, help_text="The latest answers, newest first: R right, W wrong."
+    )
+    last_at = models.DateTimeField()
+
+    class Meta:
+        app_label = "quiz"  # the tables are the quiz app's (migrations)
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "code"], name="one_evidence_per_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner}: {self.code} {self.recent}"
+
+
+class Confusion(models.Model):
+    """A learner answered `picked` where `subject` was right: their own mix-up, counted."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="confusions")
+    subject = models.PositiveSmallIntegerField(help_text="The code the question asked about.")
+    picked = models.PositiveSmallIntegerField(help_text="The code the learner gave instead.")
+    count = models.PositiveIntegerField(default=0)
+    last_at = models.DateTimeField()
+
+    class Meta:
+        app_label = "quiz"  # the tables are the quiz app's (migrations)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "subject", "picked"], name="one_confusion_per_pair"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner}: {self.picked} for {self.subject} ×{self.count}"

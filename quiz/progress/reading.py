@@ -43,17 +43,17 @@ def reading_by_group(done: set[int]) -> list[ReadingGroup]:
 
 
 def reading_by_class(done: set[int]) -> list[ReadingGroup]:
-    """For each class of codes, the published lessons that teach one of its codes, and how many
-    of them are done."""
-    pairs = (
-        Lesson.objects.published()
-        .filter(codes__isnull=False)
-        .values_list("id", "codes__code")
-        .distinct()
-    )
+    """Lessons by the class of codes they mostly teach (each lesson counted once, so the
+    classes add up to the published lessons that teach codes), and how many are done."""
+    codes_of: dict[int, list[int]] = {}
+    for lesson_id, code in Lesson.objects.published().values_list("id", "codes__code"):
+        if code is not None:
+            codes_of.setdefault(lesson_id, []).append(code // 100)
     lessons_of: dict[int, set[int]] = {}
-    for lesson_id, code in pairs:
-        lessons_of.setdefault(code // 100, set()).add(lesson_id)
+    for lesson_id, digits in codes_of.items():
+        tally = Counter(digits)
+        digit = min(tally, key=lambda d: (-tally[d], d))  # the most taught class; ties: lowest
+        lessons_of.setdefault(digit, set()).add(lesson_id)
     return [
         ReadingGroup(f"{digit}xx", len(lessons_of[digit] & done), len(lessons_of[digit]))
         for digit in sorted(lessons_of)

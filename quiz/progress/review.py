@@ -1,20 +1,26 @@
 """Spaced repetition with FSRS: every answer reviews the question's card for that learner.
 
-A right answer is rated Good and a wrong one Again. There are no same-day learning steps:
-a learner of status codes comes back on another day, so a wrong answer is due the next day
-and a right one on a new card two days later, with intervals growing from there.
+A right answer is rated Good and a wrong one Again. Same-day learning steps, as Anki has them:
+a new card comes back after 1 minute when missed and after 10 minutes when right, a lapsed one
+after 10 minutes, so a missed question returns within the sitting; once learned, intervals grow
+in days (FSRS).
 """
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Count, Min, Q
 from fsrs import Card, Rating, Scheduler
 
 from quiz.models import Question
 from quiz.progress.models import Learner, ReviewCard, ReviewLog
 
-SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=True)
+LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
+RELEARNING_STEPS = (timedelta(minutes=10),)
+SCHEDULER = Scheduler(
+    learning_steps=LEARNING_STEPS, relearning_steps=RELEARNING_STEPS, enable_fuzzing=True
+)
 SESSION_SIZE = 20
 
 
@@ -76,3 +82,44 @@ def next_due(learner: Learner, now: datetime) -> datetime | None:
         .aggregate(at=Min("due"))
         .get("at")
     )
+
+
+def comes_back(due: datetime, now: datetime) -> str:
+    """When a card is next due, in words: "in 1 minute", "in 10 minutes", "tomorrow", "in 3
+    days" (whole days rounded, from the review's moment)."""
+    seconds = max(0, (due - now).total_seconds())
+    if seconds < 3600:
+        minutes = max(1, round(seconds / 60))
+        return f"in {minutes} minute{'s' if minutes != 1 else ''}"
+    if seconds < 86400 * 0.75:
+        hours = round(seconds / 3600)
+        return f"in {hours} hour{'s' if hours != 1 else ''}"
+    days = max(1, round(seconds / 86400))
+    return "tomorrow" if days == 1 else f"in {days} days"
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """How many cards fall due: now, later today, tomorrow, and over the next seven days."""
+
+    now: int
+    today: int
+    tomorrow: int
+    week: int
+
+
+def forecast(learner: Learner, now: datetime, zone) -> Forecast:
+    """One aggregate query; "today" and "tomorrow" are the learner's local days."""
+    local = now.astimezone(zone)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    end_today = midnight + timedelta(days=1)
+    end_tomorrow = end_today + timedelta(days=1)
+    end_week = now + timedelta(days=7)
+    cards = ReviewCard.objects.filter(learner=learner, question__published=True)
+    counts = cards.aggregate(
+        now=Count("id", filter=Q(due__lte=now)),
+        today=Count("id", filter=Q(due__gt=now, due__lt=end_today)),
+        tomorrow=Count("id", filter=Q(due__gte=end_today, due__lt=end_tomorrow)),
+        week=Count("id", filter=Q(due__gt=now, due__lte=end_week)),
+    )
+    return Forecast(**counts)

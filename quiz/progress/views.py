@@ -71,7 +71,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "attempt_count": attempt_count,
         "classes": mastery.mastery_by_class(codes),
         "weakest": mastery.weakest(codes),
-        "pairs": mastery.confusable_pairs(codes),
+        "pairs": mastery.confused_pairs(learner, codes),
         "streak": activity.streak(set(days), today),
         "heatmap": activity.heatmap(days, today),
         "heatmap_key": activity.heatmap_key(),

@@ -13,6 +13,7 @@ from fsrs import Card
 from learn.models import Lesson
 from quiz import services
 from quiz.models import Answer, Attempt, Question, Quiz
+from quiz.progress.evidence import evidence_rebuild
 from quiz.progress.learners import LEARNER_KEY
 from quiz.progress.models import Learner, LessonCompletion, ReviewCard
 
@@ -94,6 +95,7 @@ def learner_with_history(answer_count: int, *, per_attempt: int = 20, lessons: i
             )
         )
     ReviewCard.objects.bulk_create(cards)
+    evidence_rebuild([learner.pk])  # what answering through the site keeps up to date
     LessonCompletion.objects.bulk_create(
         LessonCompletion(learner=learner, lesson=lesson, completed_at=now - timedelta(days=3 * i))
         for i, lesson in enumerate(Lesson.objects.published().order_by("id")[:lessons])

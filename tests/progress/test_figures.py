@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from learn.models import Lesson, StatusCode
 from quiz.models import Answer, Attempt, Question
 from quiz.progress import activity, mastery
+from quiz.progress.evidence import evidence_rebuild
 from quiz.progress.models import Learner, LessonCompletion, ReviewCard, ReviewLog
 from tests.bench.fixtures import learner_with_history
 from tests.quiz.conftest import number_of
@@ -27,6 +28,7 @@ UTC = ZoneInfo("UTC")
 NOW = datetime(2026, 3, 18, 12, 0, tzinfo=UTC)
 TODAY = date(2026, 3, 18)
 DAY = timedelta(days=1)
+MINUTE = timedelta(minutes=1)
 _slugs = itertools.count(1)
 
 
@@ -43,10 +45,13 @@ def code_question(code: int) -> Question:
         explanation=f"It is {code}.",
     )
     question.codes.add(StatusCode.objects.get(code=code))
+    question.subject.add(StatusCode.objects.get(code=code))
     return question
 
 
-def answer(learner: Learner, question: Question, correct: bool, at: datetime) -> Answer:
+def answer(
+    learner: Learner, question: Question, correct: bool, at: datetime, given_code=None
+) -> Answer:
     """One answer in an attempt of its own, recorded at `at`."""
     attempt = Attempt.objects.create(
         learner=learner,
@@ -56,9 +61,12 @@ def answer(learner: Learner, question: Question, correct: bool, at: datetime) ->
         answered=1,
         correct=int(correct),
     )
-    made = Answer.objects.create(attempt=attempt, question=question, correct=correct)
+    made = Answer.objects.create(
+        attempt=attempt, question=question, correct=correct, given_code=given_code
+    )
     Answer.objects.filter(pk=made.pk).update(answered_at=at)
     Attempt.objects.filter(pk=attempt.pk).update(started_at=at, finished_at=at)
+    evidence_rebuild([learner.pk])  # what answering through the site keeps up to date
     return made
 
 
@@ -197,11 +205,12 @@ def test_the_window_is_per_code_and_per_learner():
     assert all(row.level == "not-started" for row in mastery_of(None).values())
 
 
-def test_a_question_on_two_codes_counts_for_both(quiz):
+def test_only_the_subject_counts_never_the_distractors(quiz):
     learner = Learner.objects.create()
-    answer(learner, Question.objects.get(slug="t-role"), True, NOW)  # tags 401 and 403
+    answer(learner, Question.objects.get(slug="t-role"), True, NOW)  # about 403; 401 a distractor
     rows = mastery_of(learner)
-    assert (rows[401].level, rows[403].level) == ("familiar", "familiar")
+    assert rows[403].level == "familiar"
+    assert rows[401].level == "not-started"  # only a wrong option there: no evidence
     assert rows[404].level == "not-started"
 
 
@@ -247,19 +256,21 @@ def test_weakest_codes_weakest_first_without_mastered_or_unstarted():
     assert [c.code for c in mastery.weakest(codes, limit=10)] == [404, 400, 401, 502, 503, 500]
 
 
-def test_confusable_pairs_started_weakest_first_then_unstarted():
+def test_easily_confused_is_the_learners_own_mixups_then_classic_pairs_not_met():
     learner = Learner.objects.create()
-    for code, marks in [(401, "W"), (403, "R"), (502, "RR"), (504, "RR"), (404, "R")]:
-        answers(learner, code_question(code), marks)
-    pairs = mastery.confusable_pairs(mastery.mastery(learner))
-    shown = [(p.first.code, p.second.code, p.started, p.score) for p in pairs]
-    assert shown[:3] == [
-        (401, 403, True, 0.0),
-        (404, 410, True, 0.0),  # 410 unanswered counts as 0
-        (502, 504, True, 1.0),
-    ]
-    assert all(not started for _, _, started, _ in shown[3:])
-    assert len(pairs) == len(mastery.CONFUSABLE_PAIRS)  # the bank teaches every pair
+    gateway_timeout = code_question(504)
+    for hour in (1, 2):  # 502 typed where 504 was right, twice
+        answer(learner, gateway_timeout, False, NOW - timedelta(hours=hour), given_code=502)
+    answers(learner, code_question(401), "R")
+    answers(learner, code_question(403), "R")
+    pairs = mastery.confused_pairs(learner, mastery.mastery(learner))
+    first = pairs[0]
+    assert (first.first.code, first.second.code, first.count, first.own) == (504, 502, 2, True)
+    classic = [(p.first.code, p.second.code) for p in pairs[1:]]
+    assert not any(p.own for p in pairs[1:])
+    assert (401, 403) not in classic  # both met: no longer offered as a classic
+    assert (404, 410) in classic
+    assert (502, 504) not in classic  # the learner's own pair already leads the list
 
 
 def test_dashboard_shows_each_codes_level(client):
@@ -526,11 +537,12 @@ def test_answers_schedule_review_cards_and_a_review_session_reschedules_them(cli
         client.post(url(attempt, 4), {"choice": number_of(attempt, multi, correct=False)})
         learner = attempt.learner
         cards = {c.question.slug: c for c in learner.cards.select_related("question")}
+        # Same-day learning steps: a miss comes back in 1 minute, a first right answer in 10.
         assert {slug: c.due - t0 for slug, c in cards.items()} == {
-            "t-role": 2 * DAY,
-            "t-code": DAY,
-            "t-tf": 2 * DAY,
-            "t-multi": DAY,
+            "t-role": 10 * MINUTE,
+            "t-code": MINUTE,
+            "t-tf": 10 * MINUTE,
+            "t-multi": MINUTE,
         }
         assert {slug: (c.reviews, c.lapses) for slug, c in cards.items()} == {
             "t-role": (1, 0),
@@ -544,22 +556,22 @@ def test_answers_schedule_review_cards_and_a_review_session_reschedules_them(cli
             (log.card.question.slug, log.rating, log.reviewed_at, log.due_before, log.due_after)
             for log in logs
         ] == [
-            ("t-role", 3, t0, None, t0 + 2 * DAY),
-            ("t-code", 1, t0, None, t0 + DAY),
-            ("t-tf", 3, t0, None, t0 + 2 * DAY),
-            ("t-multi", 1, t0, None, t0 + DAY),
+            ("t-role", 3, t0, None, t0 + 10 * MINUTE),
+            ("t-code", 1, t0, None, t0 + MINUTE),
+            ("t-tf", 3, t0, None, t0 + 10 * MINUTE),
+            ("t-multi", 1, t0, None, t0 + MINUTE),
         ]
         page = client.get("/review/").text
         assert "Nothing is due" in page and badge(page) is None
-        assert '<time datetime="2026-03-19T18:00:00+09:00">' in page  # the next card
+        assert '<time datetime="2026-03-18T18:01:00+09:00">' in page  # the next card
         nothing = client.post("/review/start/")
         assert nothing.status_code == HTTPStatus.CONFLICT
         assert "Nothing is due right now" in nothing.text
 
-        clock.move_to(t0 + DAY - timedelta(seconds=1))
+        clock.move_to(t0 + MINUTE - timedelta(seconds=1))
         assert badge(client.get("/quiz/").text) is None
 
-        clock.move_to(t0 + DAY)
+        clock.move_to(t0 + MINUTE)
         page = client.get("/review/").text
         assert "2 cards due" in page and badge(page) == "2"
         assert "Start the review (2)" in page
@@ -576,11 +588,11 @@ def test_answers_schedule_review_cards_and_a_review_session_reschedules_them(cli
         review.refresh_from_db()
         assert (review.answered, review.correct, review.is_finished) == (2, 2, True)
 
-        reviewed = t0 + DAY
+        reviewed = t0 + MINUTE
         for question in (code, multi):
             card = ReviewCard.objects.get(learner=learner, question=question)
             assert (card.reviews, card.lapses, card.last_review) == (2, 1, reviewed)
-            assert card.due >= reviewed + DAY
+            assert card.due == reviewed + 10 * MINUTE  # the next learning step
             log = card.logs.order_by("id").last()
             assert (log.rating, log.due_before, log.due_after) == (3, reviewed, card.due)
         assert ReviewLog.objects.filter(card__learner=learner).count() == 6
@@ -591,8 +603,8 @@ def test_answers_schedule_review_cards_and_a_review_session_reschedules_them(cli
         assert "Nothing is due" in page and badge(page) is None
         assert stat(client.get("/progress/").text, "Reviews due") == "0"
 
-        clock.move_to(t0 + 2 * DAY)
-        assert badge(client.get("/review/").text) == "2"  # the two answered right on day one
+        clock.move_to(t0 + 10 * MINUTE)
+        assert badge(client.get("/review/").text) == "2"  # the two answered right at first
 
 
 # 5. Query counts ------------------------------------------------------------------------------
@@ -616,7 +628,7 @@ def queries_for(client, learner: Learner, path: str) -> list[str]:
     return [q["sql"] for q in captured.captured_queries]
 
 
-@pytest.mark.parametrize("path,most", [("/progress/", 12), ("/review/", 5)])
+@pytest.mark.parametrize("path,most", [("/progress/", 13), ("/review/", 6)])
 def test_query_count_does_not_grow_with_history(
     client, small_and_large, django_assert_max_num_queries, path, most
 ):

@@ -192,7 +192,7 @@ def test_export_downloads_everything_as_json(client, quiz, lesson):
     assert all(a["correct"] for a in data["answers"])
     assert {c["question"] for c in data["review_cards"]} == {"t-code", "t-tf"}
     assert len(data["review_logs"]) == 2
-    assert data["review_cards"][0]["fsrs"]["state"] == 2
+    assert data["review_cards"][0]["fsrs"]["state"] == 1  # Learning: same-day steps first
 
 
 def test_delete_needs_confirmation_and_removes_everything(client, quiz, lesson):
