@@ -357,6 +357,7 @@ class QuestionAdmin(KeepsLearnerHistory, PublishActions, admin.ModelAdmin):
             "wrong_picks": [(choice, {choice.pk}) for choice in wrong],
             "wrong_answer": SimpleNamespace(correct=False, given_code=None, given_bool=None),
             "next_url": "#",
+            "action": "#",
             "preview": {
                 "what": f"question “{question.slug}”",
                 "published": question.published,
@@ -525,7 +526,8 @@ def format_item_stats(stats) -> str:
 
 @admin.register(Quiz)
 class QuizAdmin(KeepsLearnerHistory, admin.ModelAdmin):
-    list_display = ["title", "slug", "position", "question_count", "draw", "published"]
+    list_display = ["title", "slug", "lesson", "position", "question_count", "draw", "published"]
+    autocomplete_fields = ["lesson"]
     list_editable = ["position", "published"]
     list_filter = ["published", "draws_from_all"]
     search_fields = ["title", "slug", "description"]

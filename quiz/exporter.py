@@ -13,6 +13,7 @@ import yaml
 from django.db.models import Prefetch, QuerySet
 
 from quiz.models import Question, Quiz
+from quiz.selectors import quiz_lesson_slug
 from quiz.validation import derived_subject
 
 DEFAULT_POSITION = 100  # the importer's position for a quiz without one
@@ -141,9 +142,12 @@ def quiz_data(quiz: Quiz) -> dict[str, Any]:
     for name in ("draw", "minutes"):
         if getattr(quiz, name) is not None:
             data[name] = getattr(quiz, name)
+    slugs = sorted(question.slug for question in quiz.questions.all())
+    lesson = quiz.lesson.slug if quiz.lesson_id else None
+    if lesson != quiz_lesson_slug(slugs):  # left out where the importer derives the same
+        data["lesson"] = lesson
     if not quiz.published:
         data["published"] = False
-    slugs = sorted(question.slug for question in quiz.questions.all())
     if slugs:
         data["questions"] = slugs
     return data

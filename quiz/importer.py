@@ -12,6 +12,7 @@ from learn import safe_yaml
 from learn.models import Lesson, StatusCode
 from learn.services import LoadResult, count_outcome, upsert
 from quiz.models import AnswerChoice, Choice, Question, Quiz
+from quiz.selectors import quiz_lesson_slug
 from quiz.validation import choice_key, derived_subject, question_problems
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -22,7 +23,9 @@ QUESTION_KEYS = {
     "slug", "type", "prompt", "snippet", "choices", "answer", "wrong_codes", "explanation",
     "subject", "codes", "variant_of", "lesson", "difficulty", "published", "lint",
 }  # fmt: skip
-QUIZ_KEYS = {"slug", "title", "description", "position", "draw", "minutes", "pool", "published"}
+QUIZ_KEYS = {
+    "slug", "title", "description", "position", "draw", "minutes", "pool", "lesson", "published",
+}  # fmt: skip
 
 
 class QuestionFileError(Exception):
@@ -262,6 +265,11 @@ def _parse_quiz(
         "minutes": raw.get("minutes"),
         "draws_from_all": raw.get("pool") == "all",
     }
+    lesson = raw.get("lesson")
+    if lesson is not None and not isinstance(lesson, str):
+        problems.append(f"{where}: lesson: must be a lesson slug")
+    elif lesson is not None:
+        fields["lesson"] = lesson  # a slug here; the lesson itself once the lessons are known
     if "published" in raw:  # absent: a new quiz is published, an existing one keeps its flag
         if not isinstance(raw["published"], bool):
             problems.append(f"{where}: published: must be true or false")
@@ -350,6 +358,10 @@ def parse_files(sources: list[tuple[str, str]]) -> tuple[list[ParsedFile], list[
         Question.objects.filter(slug__in=variants - set(seen)).values_list("slug", flat=True)
     )
     for parsed in files:
+        for quiz in parsed.all_quizzes():
+            slug = quiz.fields.get("lesson")
+            if slug and slug not in lessons:
+                problems.append(f"{quiz.where}: lesson: no lesson has the slug '{slug}'")
         for question in parsed.questions:
             where = f"{parsed.name}: {question.slug}"
             if question.lesson and question.lesson not in lessons:
@@ -514,14 +526,18 @@ def questions_import(sources: list[tuple[str, str]], *, dry_run: bool = False) -
             slugs = quiz.question_slugs
             if slugs is None:
                 slugs = [question.slug for question in parsed.questions]
-            _upsert_quiz(quiz, slugs, quiz_result)
+            _upsert_quiz(quiz, slugs, lessons, quiz_result)
     if dry_run:
         transaction.set_rollback(True)
     return [question_result, quiz_result]
 
 
-def _upsert_quiz(data: ParsedQuiz, slugs: list[str], result: LoadResult) -> None:
-    quiz, outcome = upsert(Quiz, {"slug": data.slug}, data.fields)
+def _upsert_quiz(
+    data: ParsedQuiz, slugs: list[str], lessons: dict[str, Lesson], result: LoadResult
+) -> None:
+    fields = dict(data.fields)
+    fields["lesson"] = lessons.get(fields.pop("lesson", None) or quiz_lesson_slug(slugs))
+    quiz, outcome = upsert(Quiz, {"slug": data.slug}, fields)
     wanted = set(Question.objects.filter(slug__in=slugs).values_list("id", flat=True))
     questions_changed = set(quiz.questions.values_list("id", flat=True)) != wanted
     if questions_changed:

@@ -1,13 +1,21 @@
 """Reads for the quiz pages."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import F, Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
+from learn.models import Lesson, StatusCode
 from learn.registry import CLASS_NAMES
+from learn.rendering import render_markdown
 from quiz.models import Answer, Attempt, Choice, Question, Quiz
 from quiz.percent import percent
-from quiz.progress.models import Learner
+from quiz.progress import review
+from quiz.progress.models import Learner, ReviewCard
 
 
 def quizzes_with_best_scores(learner: Learner | None) -> list[Quiz]:
@@ -104,3 +112,51 @@ def given_text(question: Question, answer: Answer | None) -> str:
     return question.in_words(
         code=answer.given_code, boolean=answer.given_bool, choices=answer.choices.all()
     )
+
+
+def comes_back(learner_id: int, question: Question, answer: Answer) -> str:
+    """When the answered question comes back for review, in words ("in 10 minutes")."""
+    due = getattr(answer, "comes_back", None)  # set by answer_submit; saves the query
+    if due is None:
+        due = (
+            ReviewCard.objects.filter(learner_id=learner_id, question=question)
+            .values_list("due", flat=True)
+            .first()
+        )
+    return review.comes_back(due, timezone.now()) if due else ""
+
+
+def code_note(question: Question, answer: Answer) -> SafeString | str:
+    """Why a typed code is wrong: the author's note for that code, or the code's meaning from
+    the reference ("401 Unauthorized: the request has no valid credentials…") with its link."""
+    given = answer.given_code
+    if question.type != Question.Type.CODE or answer.correct or given is None:
+        return ""
+    authored = (question.wrong_codes or {}).get(str(given))
+    if authored:
+        return render_markdown(authored).html
+    meaning = StatusCode.objects.filter(code=given).values_list("name", "summary").first()
+    if meaning is None:
+        return format_html("{} is not a registered status code.", given)
+    name, summary = meaning
+    return format_html(
+        '<a href="{}">{} {}</a> means: {}',
+        reverse("learn:code_detail", args=[given]),
+        given,
+        name,
+        summary,
+    )
+
+
+def quiz_lesson_slug(question_slugs: list[str]) -> str | None:
+    """The lesson a quiz practises when its file does not say: the one most of its questions
+    name (ties: the first in reading order); none for a quiz drawing from everything."""
+    named = Counter(
+        Question.objects.filter(slug__in=question_slugs, lesson__isnull=False).values_list(
+            "lesson__slug", flat=True
+        )
+    )
+    if not named:
+        return None
+    positions = dict(Lesson.objects.filter(slug__in=named).values_list("slug", "position"))
+    return min(named, key=lambda slug: (-named[slug], positions.get(slug, 0), slug))

@@ -138,17 +138,24 @@ class QuestionPage:
         return self
 
     def render(self, status: int = HTTPStatus.OK, notice: str = "") -> HttpResponse:
-        attempt, answer = self.attempt, self.answer
+        attempt, question = self.attempt, self.question
+        answer = self.answer if attempt.shows_feedback else None
         context = {
             "attempt": attempt,
             "number": self.number,
-            "question": self.question,
+            "question": question,
             "shown": self.shown,
             "form": self.form,
-            "answer": answer if attempt.shows_feedback else None,
+            "action": attempt.question_url(self.number),
+            "answer": answer,
             "picked": {c.pk for c in answer.choices.all()} if answer else set(),
             "notice": notice,
             "next_url": _next_url(attempt, self.number),
+            "next_label": "Next question" if self.number < attempt.total else "See your results",
+            "comes_back": selectors.comes_back(attempt.learner_id, question, answer)
+            if answer
+            else "",
+            "code_note": selectors.code_note(question, answer) if answer else "",
             "seconds_left": _seconds_left(attempt),
         }
         template = "quiz/question.html#question-card" if self.request.htmx else "quiz/question.html"

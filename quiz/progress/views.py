@@ -91,10 +91,12 @@ def _review_context(request: HttpRequest) -> dict:
     learner = learners.current_learner(request)
     now = timezone.now()
     due = learning_for(request).due_count
+    forecast = review.forecast(learner, now, activity.learner_zone(learner)) if learner else None
     return {
         "due": due,
         "session_size": min(due, review.SESSION_SIZE),
         "next_due": review.next_due(learner, now) if learner and not due else None,
+        "forecast": forecast,
         "mistakes": len(mastery.last_wrong_question_ids(learner)),
         "has_cards": bool(learner and learner.cards.exists()),
     }
