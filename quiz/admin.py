@@ -23,6 +23,7 @@ from django.utils.html import format_html, format_html_join
 
 from learn.admin import PublishActions
 from learn.registry import CLASS_NAMES
+from learn.templatetags.learn_tags import markdown_inline
 from quiz import analysis, exporter
 from quiz.forms import AnswerForm
 from quiz.importer import QuestionFileError, questions_import
@@ -411,7 +412,7 @@ def format_item_stats(stats) -> str:
             "<tr><td>{}{}</td><td>{}</td><td>{}%</td></tr>",
             (
                 (
-                    choice.text,
+                    markdown_inline(choice.text),
                     " ✓" if choice.correct else "",
                     picked,
                     round(100 * share),
@@ -419,8 +420,10 @@ def format_item_stats(stats) -> str:
                 for choice, picked, share in stats.choices
             ),
         )
-    flags = format_html_join("", "<li><strong>{}</strong></li>", ((f,) for f in stats.flags))
-    notes = format_html_join("", "<li>{}</li>", ((n,) for n in stats.notes))
+    flags = format_html_join(
+        "", "<li><strong>{}</strong></li>", ((markdown_inline(f),) for f in stats.flags)
+    )
+    notes = format_html_join("", "<li>{}</li>", ((markdown_inline(n),) for n in stats.notes))
     return format_html(
         "<p>{} answers, {}% right.</p>{}{}{}",
         stats.answered,

@@ -110,7 +110,12 @@ class Question(models.Model):
             return str(self.answer_code)
         if self.type == self.Type.TRUEFALSE:
             return "True" if self.answer_bool else "False"
-        return " · ".join(c.text for c in self.choices.all() if c.correct and not c.is_retired)
+        return " · ".join(c.text for c in self.right_choices)
+
+    @property
+    def right_choices(self) -> list["Choice"]:
+        """The correct choices new attempts show (uses prefetched choices)."""
+        return [c for c in self.choices.all() if c.correct and not c.is_retired]
 
 
 def new_choice_key() -> str:

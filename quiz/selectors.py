@@ -1,6 +1,6 @@
 """Reads for the quiz pages."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import F, Max
 
@@ -42,6 +42,7 @@ class ResultRow:
     question: Question
     answer: Answer | None
     given_text: str
+    given_choices: list[Choice] = field(default_factory=list)  # rendered as Markdown
 
 
 @dataclass
@@ -73,7 +74,8 @@ def attempt_results(attempt: Attempt) -> tuple[list[ResultRow], list[ClassScore]
         if question is None:
             continue
         answer = answers.get(pk)
-        rows.append(ResultRow(number, question, answer, given_text(question, answer)))
+        picked = list(answer.choices.all()) if answer and question.has_choices else []
+        rows.append(ResultRow(number, question, answer, given_text(question, answer), picked))
         for digit in sorted({code.code // 100 for code in question.codes.all()}):
             score = per_class.setdefault(digit, ClassScore(digit, CLASS_NAMES[digit], 0, 0))
             score.total += 1
