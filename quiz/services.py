@@ -31,7 +31,7 @@ def grade(question: Question, given: Given) -> bool:
         return given.code == question.answer_code
     if question.type == Question.Type.TRUEFALSE:
         return given.boolean == question.answer_bool
-    correct = {choice.pk for choice in question.choices.all() if choice.correct}
+    correct = {choice.pk for choice in question.right_choices}
     return {choice.pk for choice in given.choices} == correct
 
 
@@ -56,12 +56,12 @@ def attempt_start(
         allowed = set(source.filter(pk__in=question_ids).values_list("id", flat=True))
         chosen = list(dict.fromkeys(pk for pk in question_ids if pk in allowed))
     else:
-        chosen = list(source.order_by("id").values_list("id", flat=True))
+        chosen = one_per_scenario(list(source.order_by("id").values_list("id", flat=True)), rng)
         if quiz is not None and quiz.draw and quiz.draw < len(chosen):
             chosen = rng.sample(chosen, quiz.draw)
     orders: dict[str, list[int]] = {}
-    for question_id, choice_id in Choice.objects.filter(question_id__in=chosen).values_list(
-        "question_id", "id"
+    for question_id, choice_id in (
+        Choice.objects.active().filter(question_id__in=chosen).values_list("question_id", "id")
     ):
         orders.setdefault(str(question_id), []).append(choice_id)
     for ids in orders.values():
@@ -81,6 +81,21 @@ def attempt_start(
         total=len(chosen),
         deadline=deadline,
     )
+
+
+def one_per_scenario(question_ids: list[int], rng: random.Random) -> list[int]:
+    """Deliberate variants of one scenario are never asked together: of each group of
+    questions linked by `variant_of`, one, picked at random, stays (in the given order)."""
+    parents = dict(Question.objects.exclude(variant_of=None).values_list("id", "variant_of_id"))
+    groups: dict[int, list[int]] = {}
+    for question_id in question_ids:
+        root, seen = question_id, {question_id}
+        while root in parents and parents[root] not in seen:
+            root = parents[root]
+            seen.add(root)
+        groups.setdefault(root, []).append(question_id)
+    kept = {group[0] if len(group) == 1 else rng.choice(group) for group in groups.values()}
+    return [question_id for question_id in question_ids if question_id in kept]
 
 
 def attempt_is_overdue(attempt: Attempt) -> bool:
