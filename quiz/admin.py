@@ -27,6 +27,7 @@ from learn.templatetags.learn_tags import markdown_inline
 from quiz import analysis, exporter
 from quiz.forms import AnswerForm
 from quiz.importer import QuestionFileError, questions_import
+from quiz.lint import sources as lint_sources
 from quiz.models import Attempt, Choice, Question, Quiz
 from quiz.validation import question_problems
 
@@ -64,7 +65,8 @@ class QuestionForm(forms.ModelForm):
         model = Question
         fields = [
             "slug", "type", "prompt", "snippet_language", "snippet_code", "answer_code",
-            "answer_bool", "explanation", "codes", "lesson", "difficulty", "published",
+            "answer_bool", "wrong_codes", "explanation", "codes", "subject", "variant_of",
+            "lesson", "difficulty", "published", "lint_silenced",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -95,6 +97,25 @@ class QuestionForm(forms.ModelForm):
             target = answer_field if field == "answer" else field
             if target in self.fields and target not in self.errors:
                 self.add_error(target, sentence(field, message))
+        for name in ("wrong_codes", "lint_silenced"):
+            if data.get(name) in (None, ""):
+                data[name] = {}
+            elif not isinstance(data[name], dict) or not all(
+                isinstance(why, str) and why.strip() for why in data[name].values()
+            ):
+                self.add_error(name, 'A mapping to reasons, e.g. {"401": "why it is wrong"}.')
+        wrong = data.get("wrong_codes") or {}
+        if isinstance(wrong, dict) and any(
+            not str(code).isdigit() or not 100 <= int(code) <= 599 for code in wrong
+        ):
+            self.add_error("wrong_codes", "Each key is a status code from 100 to 599.")
+        codes, subject = data.get("codes"), data.get("subject")
+        if codes is not None and subject and not set(subject) <= set(codes):
+            missing = ", ".join(str(c.code) for c in subject if c not in codes)
+            self.add_error("subject", f"List {missing} under codes too.")
+        variant_of = data.get("variant_of")
+        if variant_of is not None and self.instance.pk and variant_of.pk == self.instance.pk:
+            self.add_error("variant_of", "A question cannot be a variant of itself.")
         return data
 
 
@@ -186,16 +207,30 @@ class QuestionAdmin(PublishActions, admin.ModelAdmin):
         "lesson",
     ]
     search_fields = ["slug", "prompt", "explanation"]
-    filter_horizontal = ["codes"]
-    autocomplete_fields = ["lesson"]
+    filter_horizontal = ["codes", "subject"]
+    autocomplete_fields = ["lesson", "variant_of"]
     list_select_related = ["lesson"]
-    readonly_fields = ["item_analysis", "updated_at"]
+    readonly_fields = ["bank_lint", "item_analysis", "updated_at"]
     actions = ["publish", "unpublish", "add_to_quiz", "export_yaml"]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["slug", "type", "prompt", ("snippet_language", "snippet_code")]}),
-        ("Answer", {"fields": ["answer_code", "answer_bool", "explanation"]}),
-        ("Tags", {"fields": ["codes", "lesson", "quizzes", "difficulty", "published"]}),
+        ("Answer", {"fields": ["answer_code", "answer_bool", "wrong_codes", "explanation"]}),
+        (
+            "Tags",
+            {
+                "fields": [
+                    "codes",
+                    "subject",
+                    "variant_of",
+                    "lesson",
+                    "quizzes",
+                    "difficulty",
+                    "published",
+                ]  # fmt: skip
+            },
+        ),
+        ("Bank lint", {"fields": ["bank_lint", "lint_silenced"]}),
         ("How learners do", {"fields": ["item_analysis", "updated_at"]}),
     ]
 
@@ -224,9 +259,27 @@ class QuestionAdmin(PublishActions, admin.ModelAdmin):
         stats = analysis.item_stats([question]).get(question.pk)
         return format_item_stats(stats)
 
+    @admin.display(description="warnings")
+    def bank_lint(self, question):
+        if not question.pk:
+            return "The bank lint checks the question once it is saved."
+        return format_findings(lint_sources.for_saved_question(question))
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.quizzes.set(form.cleaned_data.get("quizzes", []))
+        findings = [f for f in lint_sources.for_saved_question(form.instance) if not f.silenced]
+        if findings:
+            self.message_user(
+                request,
+                format_html(
+                    "Saved, with {} lint warning{} (the question is saved as it is): {}",
+                    len(findings),
+                    "" if len(findings) == 1 else "s",
+                    format_html_join("; ", "{}", ((f"{f.rule}: {f.message}",) for f in findings)),
+                ),
+                messages.WARNING,
+            )
 
     # URLs and pages --------------------------------------------------------------------------
 
@@ -333,7 +386,15 @@ class QuestionAdmin(PublishActions, admin.ModelAdmin):
             summary = "; ".join(str(result) for result in results)
             self.message_user(request, f"Imported {name}: {summary}.", messages.SUCCESS)
             return redirect("admin:quiz_question_changelist")
-        context.update(results=results, name=name, text=text)
+        report = lint_sources.for_import([(name, text)])
+        context.update(
+            results=results,
+            name=name,
+            text=text,
+            lint_findings=report.errors,
+            lint_silenced=len(report.findings) - len(report.errors),
+            lint_bank=report.bank_problems,
+        )
         return TemplateResponse(request, "admin/quiz/question/import.html", context)
 
     # Actions ---------------------------------------------------------------------------------
@@ -399,6 +460,23 @@ def _uploaded_text(request) -> tuple[str, str, str]:
         return upload.name, upload.read().decode("utf-8"), ""
     except UnicodeDecodeError:
         return upload.name, "", f"{upload.name} is not UTF-8 text: save it as UTF-8 and retry."
+
+
+def format_findings(findings) -> str:
+    """Lint findings as a list for the change form: warnings, the silenced ones with reasons."""
+    if not findings:
+        return "No warnings: the bank lint finds nothing to fix in this question."
+    return format_html(
+        "<ul>{}</ul>",
+        format_html_join(
+            "",
+            "<li><strong>{}</strong>: {}{}</li>",
+            (
+                (f.rule, f.message, f" (silenced: {f.silenced})" if f.silenced else "")
+                for f in findings
+            ),
+        ),
+    )
 
 
 def format_item_stats(stats) -> str:

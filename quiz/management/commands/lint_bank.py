@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from learn import safe_yaml
 from quiz import lint
 from quiz.importer import CONTENT_DIR
+from quiz.lint import sources
 
 
 class Command(BaseCommand):
@@ -38,40 +38,20 @@ class Command(BaseCommand):
     def handle(self, *args, files: list[Path], database: bool, verbose: bool, **options):
         if database and files:
             raise CommandError("Give files or --database, not both.")
-        questions, quizzes = _from_database() if database else _from_files(files)
+        if database:
+            questions, quizzes = sources.from_database()
+        else:
+            paths = files or sorted(CONTENT_DIR.glob("*.yaml"))
+            missing = [str(path) for path in paths if not path.is_file()]
+            if missing:
+                raise CommandError(f"No such file: {', '.join(missing)}")
+            try:
+                questions, quizzes = sources.from_files(paths)
+            except sources.SourceError as error:
+                raise CommandError(str(error)) from error
         report = lint.lint_bank(questions, quizzes)
         self.stdout.write(report.text(verbose=verbose))
         for note in lint.unused_silences(questions, report.findings):
             self.stderr.write(f"Note: {note}", style_func=str)
         if report.failed:
             raise CommandError("The question bank fails its lint (see above).")
-
-
-def _from_files(paths: list[Path]) -> tuple[list[dict], list[dict]]:
-    paths = paths or sorted(CONTENT_DIR.glob("*.yaml"))
-    missing = [str(path) for path in paths if not path.is_file()]
-    if missing:
-        raise CommandError(f"No such file: {', '.join(missing)}")
-    questions, quizzes = [], []
-    for path in paths:
-        try:
-            document = safe_yaml.load(path.read_text(encoding="utf-8"), name=path.name)
-        except (safe_yaml.YamlProblem, UnicodeDecodeError) as error:
-            raise CommandError(str(error)) from error
-        if not isinstance(document, dict):
-            raise CommandError(f"{path.name}: not a question file")
-        questions += [q for q in document.get("questions") or [] if isinstance(q, dict)]
-        quizzes += [document["quiz"]] if isinstance(document.get("quiz"), dict) else []
-        quizzes += [q for q in document.get("quizzes") or [] if isinstance(q, dict)]
-    return questions, quizzes
-
-
-def _from_database() -> tuple[list[dict], list[dict]]:
-    from quiz.exporter import question_data, quiz_data
-    from quiz.models import Question, Quiz
-
-    questions = Question.objects.select_related("lesson", "variant_of").prefetch_related(
-        "choices", "codes", "subject"
-    )
-    quizzes = [dict(quiz_data(q), description=q.description) for q in Quiz.objects.all()]
-    return [question_data(q) for q in questions], quizzes
