@@ -432,7 +432,7 @@ class QuestionAdmin(PublishActions, admin.ModelAdmin):
 
     @admin.action(description="Export the selected questions as YAML", permissions=["view"])
     def export_yaml(self, request, queryset):
-        text = exporter.questions_yaml(queryset)
+        text = exporter.questions_yaml(exporter.with_variant_targets(queryset))
         response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
         stamp = timezone.now().strftime("%Y-%m-%d")
         response["Content-Disposition"] = f'attachment; filename="questions-{stamp}.yaml"'
