@@ -324,6 +324,10 @@ class QuestionAdmin(PublishActions, admin.ModelAdmin):
             "right_picked": right,
             "wrong_picks": [(choice, {choice.pk}) for choice in wrong],
             "wrong_answer": SimpleNamespace(correct=False, given_code=None, given_bool=None),
+            "wrong_codes": [
+                SimpleNamespace(correct=False, given_code=int(code), given_bool=None)
+                for code in sorted(question.wrong_codes or {}, key=int)
+            ],
             "next_url": "#",
             "preview": {
                 "what": f"question “{question.slug}”",

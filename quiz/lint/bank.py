@@ -21,6 +21,9 @@ from quiz.lint.thresholds import (
     TRUE_SHARE,
 )
 
+# Guessers who pick by length: the key should not sit in any one place of the length order.
+STRATEGIES = ("longest", "2nd longest", "2nd shortest", "shortest")
+
 
 @dataclass
 class Figures:
@@ -29,7 +32,9 @@ class Figures:
     types: Counter = field(default_factory=Counter)
     unpublished: int = 0
     single: int = 0
-    longest_guess: float = 0.0  # expected score of "always pick the longest" (ties split)
+    # Expected hits of guessers who pick by length ("longest", "2nd longest", "2nd shortest",
+    # "shortest"), ties broken at random; "longest" is the audit's figure.
+    length_guess: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STRATEGIES, 0.0))
     chance: float = 0.0  # expected score of a blind guess over the same questions
     multiple: int = 0
     multiple_key_chars: float = 0.0
@@ -45,7 +50,10 @@ class Figures:
 
     @property
     def longest_share(self) -> float:
-        return self.longest_guess / self.single if self.single else 0.0
+        return self.length_share("longest")
+
+    def length_share(self, strategy: str) -> float:
+        return self.length_guess[strategy] / self.single if self.single else 0.0
 
     @property
     def chance_share(self) -> float:
@@ -99,11 +107,10 @@ def figures(questions: list[dict[str, Any]]) -> Figures:
         keys, wrong = right_and_wrong(question)
         if qtype == "single" and keys and wrong:
             lengths = [rendered_length(c.get("text", "")) for c in keys + wrong]
-            longest = max(lengths)
             result.single += 1
             result.chance += 1 / len(lengths)
-            if lengths[0] == longest:  # keys come first: the single key
-                result.longest_guess += 1 / lengths.count(longest)
+            for strategy, hit in length_guesses(lengths[0], lengths).items():
+                result.length_guess[strategy] += hit
         elif qtype == "multiple":
             result.multiple += 1
             key_chars += [rendered_length(c.get("text", "")) for c in keys]
@@ -121,6 +128,19 @@ def figures(questions: list[dict[str, Any]]) -> Figures:
     return result
 
 
+def length_guesses(key: int, lengths: list[int]) -> dict[str, float]:
+    """How often each pick-by-length guesser hits the key of one question: the key (length
+    `key`, one of `lengths`) takes each of its tied places in the length order equally often."""
+    n = len(lengths)
+    longer = sum(1 for length in lengths if length > key)
+    tied = lengths.count(key)
+    places = {"longest": 1, "2nd longest": 2, "2nd shortest": n - 1, "shortest": n}
+    return {
+        strategy: (1 / tied if longer < place <= longer + tied else 0.0)
+        for strategy, place in places.items()
+    }
+
+
 def bank_problems(numbers: Figures) -> list[str]:
     """The bank-level bounds the figures break."""
     problems = []
@@ -129,6 +149,13 @@ def bank_problems(numbers: Figures) -> list[str]:
             f"the key is the longest choice in {numbers.longest_share:.1%} of single-choice "
             f"questions (at most {MAX_LONGEST_KEY_SHARE:.0%})"
         )
+    for strategy in STRATEGIES[1:]:
+        share = numbers.length_share(strategy)
+        if share > MAX_LONGEST_KEY_SHARE:
+            problems.append(
+                f"the key is the {strategy} choice in {share:.1%} of single-choice questions "
+                f"(at most {MAX_LONGEST_KEY_SHARE:.0%}: a guesser should not gain by length)"
+            )
     low, high = TRUE_SHARE
     if numbers.truefalse and not low <= numbers.true_share <= high:
         problems.append(
@@ -207,6 +234,9 @@ def report_text(report: Report, *, verbose: bool = False) -> str:
         f"  difficulty           {', '.join(f'{d}: {n.difficulty[d]}' for d in (1, 2, 3))}",
         f"  longest-key share    {n.longest_share:.1%} of {n.single} single-choice questions "
         f"(chance {n.chance_share:.1%}; bound {MAX_LONGEST_KEY_SHARE:.0%})",
+        "  key by length        "
+        + ", ".join(f"{strategy} {n.length_share(strategy):.1%}" for strategy in STRATEGIES)
+        + f" (each at most {MAX_LONGEST_KEY_SHARE:.0%})",
         f"  multiple-choice keys {n.multiple_key_chars:.0f} characters on average, distractors "
         f"{n.multiple_distractor_chars:.0f} ({n.multiple} questions)",
         f"  true share           {n.true_keyed} of {n.truefalse} true/false questions keyed True "

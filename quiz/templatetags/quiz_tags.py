@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from learn.templatetags.learn_tags import markdown_inline
+from learn.templatetags.learn_tags import markdown, markdown_inline
 
 register = template.Library()
 
@@ -21,3 +21,10 @@ def right_answer(question) -> SafeString:
     if question.has_choices:
         return choices_inline(question.right_choices)
     return format_html("{}", question.right_answer_text())
+
+
+@register.filter
+def wrong_code_why(question, code) -> SafeString:
+    """Why a typed wrong code is wrong, as Markdown, if the author explained that code."""
+    why = (question.wrong_codes or {}).get(str(code)) if code is not None else None
+    return markdown(why) if why else SafeString("")

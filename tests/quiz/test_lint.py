@@ -277,3 +277,23 @@ def test_unused_silences_are_pointed_out():
     assert unused_silences([question], report.findings) == [
         "s: lint: long-key is silenced but does not fire; remove it"
     ]
+
+
+def test_every_pick_by_length_guesser_is_held_at_chance():
+    """Shortening every key makes "pick the second longest" pay instead: caught too."""
+    bank = [single(f"q{n}", key="x" * 18, wrong=("y" * 20, "z" * 10, "w" * 8)) for n in range(4)]
+    numbers = figures(bank)
+    assert numbers.longest_share == 0
+    assert numbers.length_share("2nd longest") == 1
+    problems = lint_bank(bank).bank_problems
+    assert any("the key is the 2nd longest choice in 100.0%" in p for p in problems)
+
+
+def test_a_tied_key_shares_its_places_in_the_length_order():
+    from quiz.lint.bank import length_guesses
+
+    hits = length_guesses(10, [10, 10, 5, 20])  # the key ties for 2nd and 3rd place
+    assert hits == {"longest": 0.0, "2nd longest": 0.5, "2nd shortest": 0.5, "shortest": 0.0}
+    assert length_guesses(5, [5, 9, 7]) == {
+        "longest": 0.0, "2nd longest": 0.0, "2nd shortest": 0.0, "shortest": 1.0
+    }  # fmt: skip
