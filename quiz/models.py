@@ -118,6 +118,27 @@ class Question(models.Model):
         return [c for c in self.choices.all() if c.correct and not c.is_retired]
 
 
+def variant_parents() -> dict[int, int]:
+    """{question id: the id of the question it is a variant of}, for every variant."""
+    return dict(Question.objects.exclude(variant_of=None).values_list("id", "variant_of_id"))
+
+
+def scenario_groups(
+    question_ids: list[int], parents: dict[int, int] | None = None
+) -> dict[int, list[int]]:
+    """The questions grouped by scenario: deliberate variants (linked by `variant_of`, in any
+    chain) share their group, keyed by the question the chain leads to. Order is kept."""
+    parents = variant_parents() if parents is None else parents
+    groups: dict[int, list[int]] = {}
+    for question_id in question_ids:
+        root, seen = question_id, {question_id}
+        while root in parents and parents[root] not in seen:
+            root = parents[root]
+            seen.add(root)
+        groups.setdefault(root, []).append(question_id)
+    return groups
+
+
 def new_choice_key() -> str:
     """A key for a choice made without one (the admin, code): unique within any question."""
     return "k" + secrets.token_hex(3)
@@ -217,6 +238,10 @@ class Quiz(models.Model):
         """The published questions this quiz draws from."""
         questions = Question.objects.published()
         return questions if self.draws_from_all else questions.filter(quizzes=self)
+
+    def scenario_count(self) -> int:
+        """How many questions one attempt can ask: variants of a scenario count once."""
+        return len(scenario_groups(list(self.pool().values_list("id", flat=True))))
 
     def size(self, pool_size: int) -> int:
         return min(self.draw, pool_size) if self.draw else pool_size

@@ -5,7 +5,16 @@ from dataclasses import dataclass, field
 from django.db.models import F, Max
 
 from learn.registry import CLASS_NAMES
-from quiz.models import Answer, Attempt, Choice, Learner, Question, Quiz
+from quiz.models import (
+    Answer,
+    Attempt,
+    Choice,
+    Learner,
+    Question,
+    Quiz,
+    scenario_groups,
+    variant_parents,
+)
 
 
 def quizzes_with_best_scores(learner: Learner | None) -> list[Quiz]:
@@ -19,12 +28,16 @@ def quizzes_with_best_scores(learner: Learner | None) -> list[Quiz]:
             .annotate(best=Max(F("correct") * 100 / F("total")))
             .values_list("quiz", "best")
         )
-    all_questions = (
-        Question.objects.published().count() if any(q.draws_from_all for q in quizzes) else 0
-    )
+    published = list(Question.objects.published().values_list("id", flat=True))
+    pools: dict[int, list[int]] = {}
+    for quiz_id, question_id in Quiz.questions.through.objects.filter(
+        question__published=True
+    ).values_list("quiz_id", "question_id"):
+        pools.setdefault(quiz_id, []).append(question_id)
+    parents = variant_parents()
     for quiz in quizzes:
-        pool = all_questions if quiz.draws_from_all else quiz.pool_size
-        quiz.size_now = quiz.size(pool)
+        pool = published if quiz.draws_from_all else pools.get(quiz.pk, [])
+        quiz.size_now = quiz.size(len(scenario_groups(pool, parents)))  # variants count once
         quiz.best = best.get(quiz.pk)
     return quizzes
 

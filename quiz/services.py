@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from quiz import review
-from quiz.models import Answer, Attempt, Choice, Learner, Question, Quiz
+from quiz.models import Answer, Attempt, Choice, Learner, Question, Quiz, scenario_groups
 
 
 class AnswerRefused(Exception):
@@ -86,15 +86,8 @@ def attempt_start(
 def one_per_scenario(question_ids: list[int], rng: random.Random) -> list[int]:
     """Deliberate variants of one scenario are never asked together: of each group of
     questions linked by `variant_of`, one, picked at random, stays (in the given order)."""
-    parents = dict(Question.objects.exclude(variant_of=None).values_list("id", "variant_of_id"))
-    groups: dict[int, list[int]] = {}
-    for question_id in question_ids:
-        root, seen = question_id, {question_id}
-        while root in parents and parents[root] not in seen:
-            root = parents[root]
-            seen.add(root)
-        groups.setdefault(root, []).append(question_id)
-    kept = {group[0] if len(group) == 1 else rng.choice(group) for group in groups.values()}
+    groups = scenario_groups(question_ids).values()
+    kept = {group[0] if len(group) == 1 else rng.choice(group) for group in groups}
     return [question_id for question_id in question_ids if question_id in kept]
 
 

@@ -69,7 +69,7 @@ def quiz_home(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def quiz_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(Quiz.objects.published(), slug=slug)
-    size = quiz.size(quiz.pool().count())
+    size = quiz.size(quiz.scenario_count())
     context = {"quiz": quiz, "size": size, "minutes": quiz.time_limit_minutes(size)}
     return render(request, "quiz/quiz_detail.html", context)
 
@@ -79,7 +79,7 @@ def attempt_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(Quiz.objects.published(), slug=slug)
     mode = request.POST.get("mode", Attempt.Mode.PRACTICE)
     if mode not in QUIZ_MODES or not quiz.pool().exists():
-        size = quiz.size(quiz.pool().count())
+        size = quiz.size(quiz.scenario_count())
         context = {
             "quiz": quiz,
             "size": size,

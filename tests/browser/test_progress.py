@@ -16,8 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ZONE = "Europe/Paris"  # the browser's time zone; the site counts the learner's days in it
 TZ = zoneinfo.ZoneInfo(ZONE)
-QUIZ = "1xx: informational"  # 8 questions, one of them a code question whose answer is a 1xx
-QUIZ_SIZE = 8
+QUIZ = "1xx: informational"  # 9 scenarios; its code questions all have 1xx answers
+QUIZ_SIZE = 9
 WRONG_CODE = "200"  # a valid code, and never the answer to a 1xx question
 VERDICT = re.compile(r"^(Right!|Not quite\.)$")
 

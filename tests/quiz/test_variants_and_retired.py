@@ -85,3 +85,10 @@ def test_a_retired_choice_is_not_shown_and_does_not_count(quiz):
         attempt=attempt, question=question, given=services.Given(choices=(new,))
     )
     assert answer.correct
+
+
+def test_the_quiz_pages_count_a_scenario_once(client, bank):
+    assert "2 questions." in client.get("/quiz/topic/").text  # v-root, v-one, v-two and lone
+    listing = client.get("/quiz/").text
+    assert "2 questions" in listing
+    assert Quiz.objects.get(slug="topic").scenario_count() == 2
