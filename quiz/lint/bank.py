@@ -16,7 +16,7 @@ from quiz.lint.questions import (
     subject_of,
 )
 from quiz.lint.thresholds import (
-    MAX_LONGEST_KEY_SHARE,
+    MAX_LENGTH_GUESS_SHARE,
     MIN_SUBJECT_QUESTIONS,
     TRUE_SHARE,
 )
@@ -144,17 +144,17 @@ def length_guesses(key: int, lengths: list[int]) -> dict[str, float]:
 def bank_problems(numbers: Figures) -> list[str]:
     """The bank-level bounds the figures break."""
     problems = []
-    if numbers.longest_share > MAX_LONGEST_KEY_SHARE:
+    if numbers.longest_share > MAX_LENGTH_GUESS_SHARE:
         problems.append(
             f"the key is the longest choice in {numbers.longest_share:.1%} of single-choice "
-            f"questions (at most {MAX_LONGEST_KEY_SHARE:.0%})"
+            f"questions (at most {MAX_LENGTH_GUESS_SHARE:.0%})"
         )
     for strategy in STRATEGIES[1:]:
         share = numbers.length_share(strategy)
-        if share > MAX_LONGEST_KEY_SHARE:
+        if share > MAX_LENGTH_GUESS_SHARE:
             problems.append(
                 f"the key is the {strategy} choice in {share:.1%} of single-choice questions "
-                f"(at most {MAX_LONGEST_KEY_SHARE:.0%}: a guesser should not gain by length)"
+                f"(at most {MAX_LENGTH_GUESS_SHARE:.0%}: a guesser should not gain by length)"
             )
     low, high = TRUE_SHARE
     if numbers.truefalse and not low <= numbers.true_share <= high:
@@ -233,10 +233,10 @@ def report_text(report: Report, *, verbose: bool = False) -> str:
         f"; {n.unpublished} unpublished",
         f"  difficulty           {', '.join(f'{d}: {n.difficulty[d]}' for d in (1, 2, 3))}",
         f"  longest-key share    {n.longest_share:.1%} of {n.single} single-choice questions "
-        f"(chance {n.chance_share:.1%}; bound {MAX_LONGEST_KEY_SHARE:.0%})",
+        f"(chance {n.chance_share:.1%}; bound {MAX_LENGTH_GUESS_SHARE:.0%})",
         "  key by length        "
         + ", ".join(f"{strategy} {n.length_share(strategy):.1%}" for strategy in STRATEGIES)
-        + f" (each at most {MAX_LONGEST_KEY_SHARE:.0%})",
+        + f" (each at most {MAX_LENGTH_GUESS_SHARE:.0%})",
         f"  multiple-choice keys {n.multiple_key_chars:.0f} characters on average, distractors "
         f"{n.multiple_distractor_chars:.0f} ({n.multiple} questions)",
         f"  true share           {n.true_keyed} of {n.truefalse} true/false questions keyed True "

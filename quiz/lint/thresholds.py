@@ -1,7 +1,7 @@
 """The lint's thresholds and rules, each with its reason (docs: "Question bank lint")."""
 
 LONG_KEY_RATIO = 1.5  # a key this many times longer than the longest distractor gives itself away
-MAX_LONGEST_KEY_SHARE = 0.30  # "pick the longest" may beat chance (about 25 %) by 5 points at most
+MAX_LENGTH_GUESS_SHARE = 0.30  # any guess by length (longest, 2nd longest …) beats chance by ≤ 5
 TRUE_SHARE = (0.40, 0.60)  # true/false keyed True in 40–60 % of questions
 MIN_SUBJECT_QUESTIONS = 2  # every registered code is what at least two published questions ask
 DUPLICATE_SIMILARITY = 0.35  # TF-IDF cosine of two questions that ask about the same code
