@@ -77,7 +77,7 @@ def question_findings(question: dict[str, Any]) -> list[Finding]:
             Finding(
                 slug,
                 "no-wrong-codes",
-                "say why its 1–3 likeliest wrong codes are wrong (wrong_codes: {401: …})",
+                "say why its 1–3 likeliest wrong codes are wrong (wrong_codes: {code: why})",
             )
         )
     texts = [(name, str(question.get(name) or "")) for name in MARKDOWN_FIELDS]
