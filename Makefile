@@ -16,7 +16,7 @@ help:
 	@echo "make test-postgres  the whole suite on a throwaway PostgreSQL server (apt-get install postgresql)"
 	@echo "make backup   copy the SQLite database to backups/ (safe while the site runs)"
 	@echo "make install  create .venv and install the project with its dev tools"
-	@echo "make lint     ruff, migrations check, Django system checks"
+	@echo "make lint     ruff, migrations check, Django system checks, the question bank's lint"
 	@echo "make fmt      format and auto-fix with ruff"
 	@echo "make serve    production server: gunicorn, debug off, static files via whitenoise"
 	@echo "make admin    create a staff account (interactive, or from DJANGO_SUPERUSER_*)"
@@ -48,6 +48,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py lint_bank
 
 fmt: install
 	$(BIN)/ruff format .

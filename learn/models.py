@@ -9,7 +9,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 
 from learn import rubric
-from learn.registry import CLASS_NAMES, HEURISTICALLY_CACHEABLE
+from learn.registry import CLASS_NAMES, Cacheability, cacheability
 
 WORDS_PER_MINUTE = 200
 
@@ -105,8 +105,10 @@ class StatusCode(models.Model):
         return CLASS_NAMES[self.status_class]
 
     @property
-    def cacheable_by_default(self) -> bool:
-        return self.code in HEURISTICALLY_CACHEABLE
+    def cacheability(self) -> Cacheability:
+        """Heuristically cacheable, only with explicit freshness, or never stored (with the
+        citation that says so)."""
+        return cacheability(self.code)
 
 
 class LessonQuerySet(models.QuerySet):

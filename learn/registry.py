@@ -1,5 +1,6 @@
 """The IANA HTTP Status Code Registry as facts the code relies on (names per RFC 9110)."""
 
+from dataclasses import dataclass
 from http import HTTPStatus
 
 # Every registered code and its current registry name. Python 3.11's HTTPStatus still uses
@@ -78,6 +79,70 @@ COMMON_NAMES: dict[int, str] = {418: "I'm a teapot"}
 HEURISTICALLY_CACHEABLE = frozenset(
     {200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 451, 501}
 )
+
+
+@dataclass(frozen=True)
+class Citation:
+    label: str
+    url: str
+
+
+RFC9110_15_1 = Citation("RFC 9110 §15.1", "https://www.rfc-editor.org/rfc/rfc9110#section-15.1")
+RFC9111_3 = Citation("RFC 9111 §3", "https://www.rfc-editor.org/rfc/rfc9111#section-3")
+
+
+def _rfc6585(section: int) -> Citation:
+    return Citation(
+        f"RFC 6585 §{section}", f"https://www.rfc-editor.org/rfc/rfc6585#section-{section}"
+    )
+
+
+# Where the spec itself says caches must not store a response with the code: only final
+# responses are stored (RFC 9111 §3), and RFC 6585 forbids storing each of its four codes.
+NEVER_STORED: dict[int, Citation] = {
+    100: RFC9111_3,
+    101: RFC9111_3,
+    102: RFC9111_3,
+    103: RFC9111_3,
+    428: _rfc6585(3),
+    429: _rfc6585(4),
+    431: _rfc6585(5),
+    511: _rfc6585(6),
+}
+HEURISTIC_CITATIONS: dict[int, Citation] = {
+    **dict.fromkeys(HEURISTICALLY_CACHEABLE, RFC9110_15_1),
+    451: Citation("RFC 7725 §3", "https://www.rfc-editor.org/rfc/rfc7725#section-3"),
+}
+
+
+@dataclass(frozen=True)
+class Cacheability:
+    """Whether a cache may store a response with this code, and the citation that says so."""
+
+    state: str  # "heuristic", "explicit" or "never"
+    label: str
+    citation: Citation
+
+
+def cacheability(code: int) -> Cacheability:
+    """One of three states: heuristically cacheable (stored without explicit freshness),
+    cacheable only with explicit freshness (`Cache-Control: max-age`, `Expires`), or never
+    stored, each with the section that makes it so."""
+    if code in NEVER_STORED:
+        label = (
+            "Never: caches store only final responses"
+            if code < 200
+            else "Never: caches must not store it"
+        )
+        return Cacheability("never", label, NEVER_STORED[code])
+    if code in HEURISTIC_CITATIONS:
+        return Cacheability(
+            "heuristic",
+            "Yes: a cache may store it without explicit freshness",
+            HEURISTIC_CITATIONS[code],
+        )
+    return Cacheability("explicit", "Only with explicit freshness", RFC9111_3)
+
 
 CLASS_NAMES: dict[int, str] = {
     1: "Informational",

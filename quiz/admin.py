@@ -24,9 +24,11 @@ from django.utils.html import format_html, format_html_join
 from learn import safe_yaml
 from learn.admin import KeepsLearnerHistory, PublishActions
 from learn.registry import CLASS_NAMES
+from learn.templatetags.learn_tags import markdown_inline
 from quiz import analysis, exporter
 from quiz.forms import AnswerForm
 from quiz.importer import QuestionFileError, questions_import
+from quiz.lint import sources as lint_sources
 from quiz.models import AnswerChoice, Attempt, Choice, Question, Quiz
 from quiz.percent import percent
 from quiz.validation import question_problems
@@ -97,6 +99,25 @@ class QuestionForm(forms.ModelForm):
             target = answer_field if field == "answer" else field
             if target in self.fields and target not in self.errors:
                 self.add_error(target, sentence(field, message))
+        for name in ("wrong_codes", "lint_silenced"):
+            if data.get(name) in (None, ""):
+                data[name] = {}
+            elif not isinstance(data[name], dict) or not all(
+                isinstance(why, str) and why.strip() for why in data[name].values()
+            ):
+                self.add_error(name, 'A mapping to reasons, e.g. {"401": "why it is wrong"}.')
+        wrong = data.get("wrong_codes") or {}
+        if isinstance(wrong, dict) and any(
+            not str(code).isdigit() or not 100 <= int(code) <= 599 for code in wrong
+        ):
+            self.add_error("wrong_codes", "Each key is a status code from 100 to 599.")
+        codes, subject = data.get("codes"), data.get("subject")
+        if codes is not None and subject and not set(subject) <= set(codes):
+            missing = ", ".join(str(c.code) for c in subject if c not in codes)
+            self.add_error("subject", f"List {missing} under codes too.")
+        variant_of = data.get("variant_of")
+        if variant_of is not None and self.instance.pk and variant_of.pk == self.instance.pk:
+            self.add_error("variant_of", "A question cannot be a variant of itself.")
         return data
 
 
@@ -219,7 +240,7 @@ class QuestionAdmin(KeepsLearnerHistory, PublishActions, admin.ModelAdmin):
     filter_horizontal = ["codes", "subject"]
     autocomplete_fields = ["lesson", "variant_of"]
     list_select_related = ["lesson"]
-    readonly_fields = ["item_analysis", "retired_choices", "updated_at"]
+    readonly_fields = ["bank_lint", "item_analysis", "retired_choices", "updated_at"]
     actions = ["publish", "unpublish", "add_to_quiz", "export_yaml"]
     save_on_top = True
     fieldsets = [
@@ -229,17 +250,17 @@ class QuestionAdmin(KeepsLearnerHistory, PublishActions, admin.ModelAdmin):
             "Tags",
             {
                 "fields": [
-                    "subject",
                     "codes",
+                    "subject",
                     "variant_of",
                     "lesson",
                     "quizzes",
                     "difficulty",
                     "published",
-                    "lint_silenced",
-                ]
+                ]  # fmt: skip
             },
         ),
+        ("Bank lint", {"fields": ["bank_lint", "lint_silenced"]}),
         ("How learners do", {"fields": ["item_analysis", "retired_choices", "updated_at"]}),
     ]
 
@@ -267,6 +288,12 @@ class QuestionAdmin(KeepsLearnerHistory, PublishActions, admin.ModelAdmin):
             return "Learners' answers show up here once the question is saved and answered."
         stats = analysis.item_stats([question]).get(question.pk)
         return format_item_stats(stats)
+
+    @admin.display(description="warnings")
+    def bank_lint(self, question):
+        if not question.pk:
+            return "The bank lint checks the question once it is saved."
+        return format_findings(lint_sources.for_saved_question(question))
 
     @admin.display(description="retired choices")
     def retired_choices(self, question):
@@ -312,6 +339,18 @@ class QuestionAdmin(KeepsLearnerHistory, PublishActions, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.quizzes.set(form.cleaned_data.get("quizzes", []))
+        findings = [f for f in lint_sources.for_saved_question(form.instance) if not f.silenced]
+        if findings:
+            self.message_user(
+                request,
+                format_html(
+                    "Saved, with {} lint warning{} (the question is saved as it is): {}",
+                    len(findings),
+                    "" if len(findings) == 1 else "s",
+                    format_html_join("; ", "{}", ((f"{f.rule}: {f.message}",) for f in findings)),
+                ),
+                messages.WARNING,
+            )
 
     # URLs and pages --------------------------------------------------------------------------
 
@@ -356,6 +395,10 @@ class QuestionAdmin(KeepsLearnerHistory, PublishActions, admin.ModelAdmin):
             "right_picked": right,
             "wrong_picks": [(choice, {choice.pk}) for choice in wrong],
             "wrong_answer": SimpleNamespace(correct=False, given_code=None, given_bool=None),
+            "wrong_codes": [
+                SimpleNamespace(correct=False, given_code=int(code), given_bool=None)
+                for code in sorted(question.wrong_codes or {}, key=int)
+            ],
             "next_url": "#",
             "action": "#",
             "preview": {
@@ -419,7 +462,15 @@ class QuestionAdmin(KeepsLearnerHistory, PublishActions, admin.ModelAdmin):
             summary = "; ".join(str(result) for result in results)
             self.message_user(request, f"Imported {name}: {summary}.", messages.SUCCESS)
             return redirect("admin:quiz_question_changelist")
-        context.update(results=results, name=name, text=text)
+        report = lint_sources.for_import([(name, text)])
+        context.update(
+            results=results,
+            name=name,
+            text=text,
+            lint_findings=report.errors,
+            lint_silenced=len(report.findings) - len(report.errors),
+            lint_bank=report.bank_problems,
+        )
         return TemplateResponse(request, "admin/quiz/question/import.html", context)
 
     # Actions ---------------------------------------------------------------------------------
@@ -457,7 +508,7 @@ class QuestionAdmin(KeepsLearnerHistory, PublishActions, admin.ModelAdmin):
 
     @admin.action(description="Export the selected questions as YAML", permissions=["view"])
     def export_yaml(self, request, queryset):
-        text = exporter.questions_yaml(queryset)
+        text = exporter.questions_yaml(exporter.with_variant_targets(queryset))
         response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
         stamp = timezone.now().strftime("%Y-%m-%d")
         response["Content-Disposition"] = f'attachment; filename="questions-{stamp}.yaml"'
@@ -484,6 +535,23 @@ def _uploaded_text(request) -> tuple[str, str, str]:
         return upload.name, "", f"{upload.name} is not UTF-8 text: save it as UTF-8 and retry."
 
 
+def format_findings(findings) -> str:
+    """Lint findings as a list for the change form: warnings, the silenced ones with reasons."""
+    if not findings:
+        return "No warnings: the bank lint finds nothing to fix in this question."
+    return format_html(
+        "<ul>{}</ul>",
+        format_html_join(
+            "",
+            "<li><strong>{}</strong>: {}{}</li>",
+            (
+                (f.rule, f.message, f" (silenced: {f.silenced})" if f.silenced else "")
+                for f in findings
+            ),
+        ),
+    )
+
+
 def format_item_stats(stats) -> str:
     """Item analysis as a small HTML table for the change form."""
     if stats is None or not stats.answered:
@@ -495,7 +563,7 @@ def format_item_stats(stats) -> str:
             "<tr><td>{}{}</td><td>{}</td><td>{}%</td></tr>",
             (
                 (
-                    choice.text,
+                    markdown_inline(choice.text),
                     " ✓" if choice.correct else "",
                     picked,
                     percent(share, 1),
@@ -503,8 +571,10 @@ def format_item_stats(stats) -> str:
                 for choice, picked, share in stats.choices
             ),
         )
-    flags = format_html_join("", "<li><strong>{}</strong></li>", ((f,) for f in stats.flags))
-    notes = format_html_join("", "<li>{}</li>", ((n,) for n in stats.notes))
+    flags = format_html_join(
+        "", "<li><strong>{}</strong></li>", ((markdown_inline(f),) for f in stats.flags)
+    )
+    notes = format_html_join("", "<li>{}</li>", ((markdown_inline(n),) for n in stats.notes))
     return format_html(
         "<p>{} answers, {}% right.</p>{}{}{}",
         stats.answered,

@@ -212,9 +212,22 @@ def questions_yaml(questions: Iterable[Question], quizzes: Iterable[Quiz] | None
     return dump(document)
 
 
+def with_variant_targets(questions: QuerySet[Question]) -> QuerySet[Question]:
+    """These questions and every question they are variants of (following `variant_of`), so a
+    file of them imports on its own: the importer refuses a `variant_of` it cannot resolve."""
+    ids = set(questions.values_list("id", flat=True))
+    parents = dict(Question.objects.exclude(variant_of=None).values_list("id", "variant_of_id"))
+    frontier = ids
+    while frontier:
+        frontier = {parents[pk] for pk in frontier if pk in parents} - ids
+        ids |= frontier
+    return Question.objects.filter(pk__in=ids)
+
+
 def bank(quiz_slug: str | None = None) -> tuple[QuerySet[Question], QuerySet[Quiz]]:
     """The questions and quizzes of the whole bank, or of one quiz (all questions if it draws
-    from all). Raises UnknownQuiz for a slug no quiz has."""
+    from all) with the questions its questions are variants of. Raises UnknownQuiz for a slug
+    no quiz has."""
     if quiz_slug is None:
         return Question.objects.all(), Quiz.objects.all()
     quiz = Quiz.objects.filter(slug=quiz_slug).first()
@@ -222,7 +235,7 @@ def bank(quiz_slug: str | None = None) -> tuple[QuerySet[Question], QuerySet[Qui
         known = ", ".join(Quiz.objects.order_by("slug").values_list("slug", flat=True))
         raise UnknownQuiz(f"No quiz has the slug '{quiz_slug}'. Quizzes: {known or '(none)'}.")
     questions = Question.objects.all() if quiz.draws_from_all else quiz.questions.all()
-    return questions, Quiz.objects.filter(pk=quiz.pk)
+    return with_variant_targets(questions), Quiz.objects.filter(pk=quiz.pk)
 
 
 def bank_yaml(quiz_slug: str | None = None) -> str:

@@ -110,8 +110,9 @@ class Question(models.Model):
 
     def right_answer_text(self) -> str:
         """The right answer in words, for feedback and results."""
-        right = [c for c in self.choices.all() if c.correct and not c.is_retired]
-        return self.in_words(code=self.answer_code, boolean=self.answer_bool, choices=right)
+        return self.in_words(
+            code=self.answer_code, boolean=self.answer_bool, choices=self.right_choices
+        )
 
     def in_words(self, *, code: int | None, boolean: bool | None, choices) -> str:
         """An answer to this question in words: the code, True or False, or the choices."""
@@ -120,6 +121,32 @@ class Question(models.Model):
         if self.type == self.Type.TRUEFALSE:
             return "True" if boolean else "False"
         return " · ".join(choice.text for choice in choices)
+
+    @property
+    def right_choices(self) -> list["Choice"]:
+        """The correct choices new attempts show (uses prefetched choices)."""
+        return [c for c in self.choices.all() if c.correct and not c.is_retired]
+
+
+def variant_parents() -> dict[int, int]:
+    """{question id: the id of the question it is a variant of}, for every variant."""
+    return dict(Question.objects.exclude(variant_of=None).values_list("id", "variant_of_id"))
+
+
+def scenario_groups(
+    question_ids: list[int], parents: dict[int, int] | None = None
+) -> dict[int, list[int]]:
+    """The questions grouped by scenario: deliberate variants (linked by `variant_of`, in any
+    chain) share their group, keyed by the question the chain leads to. Order is kept."""
+    parents = variant_parents() if parents is None else parents
+    groups: dict[int, list[int]] = {}
+    for question_id in question_ids:
+        root, seen = question_id, {question_id}
+        while root in parents and parents[root] not in seen:
+            root = parents[root]
+            seen.add(root)
+        groups.setdefault(root, []).append(question_id)
+    return groups
 
 
 def new_choice_key() -> str:
@@ -231,6 +258,10 @@ class Quiz(models.Model):
         questions = Question.objects.published()
         return questions if self.draws_from_all else questions.filter(quizzes=self)
 
+    def scenario_count(self) -> int:
+        """How many questions one attempt can ask: variants of a scenario count once."""
+        return len(scenario_groups(list(self.pool().values_list("id", flat=True))))
+
     def size(self, pool_size: int) -> int:
         return min(self.draw, pool_size) if self.draw else pool_size
 
@@ -256,6 +287,14 @@ class Attempt(models.Model):
     )
     title = models.CharField(
         max_length=120, blank=True, help_text="Names a set built for the learner."
+    )
+    lesson = models.ForeignKey(
+        Lesson,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="checks",
+        help_text="For “check yourself” sets: the lesson whose end they are answered at.",
     )
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.PRACTICE)
     question_ids = models.JSONField(help_text="The questions asked, in order.")

@@ -1,18 +1,17 @@
 """Reads for the quiz pages."""
 
+import random
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
 
-from learn.models import Lesson, StatusCode
+from learn.models import Lesson
 from learn.registry import CLASS_NAMES
-from learn.rendering import render_markdown
-from quiz.models import Answer, Attempt, Choice, Question, Quiz
+from quiz.models import Answer, Attempt, Choice, Question, Quiz, scenario_groups, variant_parents
 from quiz.percent import percent
 from quiz.progress import review
 from quiz.progress.models import Learner, ReviewCard
@@ -29,12 +28,16 @@ def quizzes_with_best_scores(learner: Learner | None) -> list[Quiz]:
             .annotate(best=Max(F("correct") * 100 / F("total")))
             .values_list("quiz", "best")
         )
-    all_questions = (
-        Question.objects.published().count() if any(q.draws_from_all for q in quizzes) else 0
-    )
+    published = list(Question.objects.published().values_list("id", flat=True))
+    pools: dict[int, list[int]] = {}
+    for quiz_id, question_id in Quiz.questions.through.objects.filter(
+        question__published=True
+    ).values_list("quiz_id", "question_id"):
+        pools.setdefault(quiz_id, []).append(question_id)
+    parents = variant_parents()
     for quiz in quizzes:
-        pool = all_questions if quiz.draws_from_all else quiz.pool_size
-        quiz.size_now = quiz.size(pool)
+        pool = published if quiz.draws_from_all else pools.get(quiz.pk, [])
+        quiz.size_now = quiz.size(len(scenario_groups(pool, parents)))  # variants count once
         quiz.best = best.get(quiz.pk)
     return quizzes
 
@@ -60,6 +63,7 @@ class ResultRow:
     question: Question
     answer: Answer | None
     given_text: str
+    given_choices: list[Choice] = field(default_factory=list)  # rendered as Markdown
 
 
 @dataclass
@@ -91,7 +95,8 @@ def attempt_results(attempt: Attempt) -> tuple[list[ResultRow], list[ClassScore]
         if question is None:
             continue
         answer = answers.get(pk)
-        rows.append(ResultRow(number, question, answer, given_text(question, answer)))
+        picked = list(answer.choices.all()) if answer and question.has_choices else []
+        rows.append(ResultRow(number, question, answer, given_text(question, answer), picked))
         digit = subject_class(question)
         score = per_class.setdefault(digit, ClassScore(digit, CLASS_NAMES[digit], 0, 0))
         score.total += 1
@@ -126,28 +131,6 @@ def comes_back(learner_id: int, question: Question, answer: Answer) -> str:
     return review.comes_back(due, timezone.now()) if due else ""
 
 
-def code_note(question: Question, answer: Answer) -> SafeString | str:
-    """Why a typed code is wrong: the author's note for that code, or the code's meaning from
-    the reference ("401 Unauthorized: the request has no valid credentials…") with its link."""
-    given = answer.given_code
-    if question.type != Question.Type.CODE or answer.correct or given is None:
-        return ""
-    authored = (question.wrong_codes or {}).get(str(given))
-    if authored:
-        return render_markdown(authored).html
-    meaning = StatusCode.objects.filter(code=given).values_list("name", "summary").first()
-    if meaning is None:
-        return format_html("{} is not a registered status code.", given)
-    name, summary = meaning
-    return format_html(
-        '<a href="{}">{} {}</a> means: {}',
-        reverse("learn:code_detail", args=[given]),
-        given,
-        name,
-        summary,
-    )
-
-
 def quiz_lesson_slug(question_slugs: list[str]) -> str | None:
     """The lesson a quiz practises when its file does not say: the one most of its questions
     name (ties: the first in reading order); none for a quiz drawing from everything."""
@@ -160,3 +143,82 @@ def quiz_lesson_slug(question_slugs: list[str]) -> str | None:
         return None
     positions = dict(Lesson.objects.filter(slug__in=named).values_list("slug", "position"))
     return min(named, key=lambda slug: (-named[slug], positions.get(slug, 0), slug))
+
+
+CHECK_SIZE = 3  # questions answered in place at the end of a lesson
+
+
+def check_questions(lesson: Lesson) -> list[Question]:
+    """The lesson's "check yourself" questions: up to three of its published questions, the
+    easiest first, one per scenario. The same for everyone, so the page can be cached."""
+    candidates = list(
+        Question.objects.published()
+        .filter(lesson=lesson)
+        .order_by("difficulty", "id")
+        .select_related("lesson")
+        .prefetch_related("choices")
+    )
+    parents = {q.pk: q.variant_of_id for q in candidates if q.variant_of_id}
+    groups = scenario_groups([question.pk for question in candidates], parents)
+    firsts = {group[0] for group in groups.values()}
+    return [question for question in candidates if question.pk in firsts][:CHECK_SIZE]
+
+
+def fixed_choice_order(question: Question) -> list[int]:
+    """A shuffle of the question's current choices that is the same on every page view, so a
+    cached lesson page and the answer it posts agree on what choice 2 is."""
+    ids = [choice.pk for choice in question.choices.all() if not choice.is_retired]
+    random.Random(question.pk).shuffle(ids)  # noqa: S311 (an order, not a secret)
+    return ids
+
+
+def current_check(learner: Learner | None, lesson: Lesson) -> Attempt | None:
+    """The learner's latest "check yourself" set for the lesson, if any."""
+    if learner is None:
+        return None
+    return (
+        Attempt.objects.filter(learner=learner, lesson=lesson, mode=Attempt.Mode.CHECK)
+        .order_by("-started_at", "-id")
+        .first()
+    )
+
+
+def check_card(attempt, number: int, question: Question, answer: Answer | None) -> dict:
+    """What the question card needs to show a lesson's check-yourself question `number`
+    (`attempt` may be a stand-in for someone who has answered none yet)."""
+    return {
+        "attempt": attempt,
+        "number": number,
+        "question": question,
+        "card_id": f"check-{number}",
+        "action": reverse("quiz:check_answer", args=[attempt.lesson.slug, number]),
+        "answer": answer,
+        "picked": {c.pk for c in answer.choices.all()} if answer else set(),
+        "comes_back": comes_back(attempt.learner_id, question, answer) if answer else "",
+        "next_url": None,
+    }
+
+
+def check_cards(learner: Learner | None, lesson: Lesson) -> tuple[Attempt | None, list[dict]]:
+    """The learner's check-yourself cards for the lesson, answered or not; with no learner (or
+    none started), the lesson's questions in their fixed order, the same for everyone."""
+    attempt = current_check(learner, lesson)
+    if attempt is None:
+        stand_in = SimpleNamespace(
+            lesson=lesson, learner_id=None, shows_feedback=True, mode="check"
+        )
+        cards = []
+        for number, question in enumerate(check_questions(lesson), start=1):
+            by_id = {choice.pk: choice for choice in question.choices.all()}
+            shown = [by_id[pk] for pk in fixed_choice_order(question)]
+            cards.append(check_card(stand_in, number, question, None) | {"shown": shown})
+        return None, cards
+    questions = Question.objects.filter(pk__in=attempt.question_ids).for_page().in_bulk()
+    answers = {a.question_id: a for a in attempt.answers.prefetch_related("choices")}
+    cards = []
+    for number, pk in enumerate(attempt.question_ids, start=1):
+        if pk in questions:
+            question, answer = questions[pk], answers.get(pk)
+            shown = shown_choices(attempt, question, answered=answer is not None)
+            cards.append(check_card(attempt, number, question, answer) | {"shown": shown})
+    return attempt, cards

@@ -8,9 +8,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from quiz.models import Answer, Attempt, Choice, Question, Quiz
+from quiz.models import Answer, Attempt, Choice, Question, Quiz, scenario_groups
 from quiz.progress import evidence, review
 from quiz.progress.models import Learner
+from quiz.selectors import fixed_choice_order
 
 
 class AnswerRefused(Exception):
@@ -32,7 +33,7 @@ def grade(question: Question, given: Given) -> bool:
         return given.code == question.answer_code
     if question.type == Question.Type.TRUEFALSE:
         return given.boolean == question.answer_bool
-    correct = {c.pk for c in question.choices.all() if c.correct and not c.is_retired}
+    correct = {choice.pk for choice in question.right_choices}
     return {choice.pk for choice in given.choices} == correct
 
 
@@ -57,7 +58,7 @@ def attempt_start(
         allowed = set(source.filter(pk__in=question_ids).values_list("id", flat=True))
         chosen = list(dict.fromkeys(pk for pk in question_ids if pk in allowed))
     else:
-        chosen = list(source.order_by("id").values_list("id", flat=True))
+        chosen = one_per_scenario(list(source.order_by("id").values_list("id", flat=True)), rng)
         if quiz is not None and quiz.draw and quiz.draw < len(chosen):
             chosen = rng.sample(chosen, quiz.draw)
     orders: dict[str, list[int]] = {}
@@ -86,6 +87,14 @@ def attempt_start(
         total=len(chosen),
         deadline=deadline,
     )
+
+
+def one_per_scenario(question_ids: list[int], rng: random.Random) -> list[int]:
+    """Deliberate variants of one scenario are never asked together: of each group of
+    questions linked by `variant_of`, one, picked at random, stays (in the given order)."""
+    groups = scenario_groups(question_ids).values()
+    kept = {group[0] if len(group) == 1 else rng.choice(group) for group in groups}
+    return [question_id for question_id in question_ids if question_id in kept]
 
 
 @transaction.atomic
@@ -141,3 +150,17 @@ def answer_submit(*, attempt: Attempt, question: Question, given: Given) -> Answ
     if attempt.answered >= attempt.total:
         Attempt.objects.filter(pk=attempt.pk).update(finished_at=timezone.now())
     return answer
+
+
+@transaction.atomic
+def check_start(*, learner: Learner, lesson, questions: list[Question]) -> Attempt:
+    """A "check yourself" set for the lesson: its questions, choices in the page's fixed order."""
+    return Attempt.objects.create(
+        learner=learner,
+        lesson=lesson,
+        title=f"Check yourself: {lesson.title}",
+        mode=Attempt.Mode.CHECK,
+        question_ids=[question.pk for question in questions],
+        choice_order={str(q.pk): fixed_choice_order(q) for q in questions if q.has_choices},
+        total=len(questions),
+    )

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from config.http import HtmxHttpRequest, see_other
 from config.ratelimit import rate_limit
+from learn.models import Lesson
 from quiz import selectors, services
 from quiz.forms import AnswerForm
 from quiz.limits import ANSWER_LIMITS, WRITE_LIMITS
@@ -47,7 +48,7 @@ def quiz_home(request: HtmxHttpRequest) -> HttpResponse:
 @require_safe
 def quiz_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(Quiz.objects.published(), slug=slug)
-    size = quiz.size(quiz.pool().count())
+    size = quiz.size(quiz.scenario_count())
     context = {"quiz": quiz, "size": size, "minutes": quiz.time_limit_minutes(size)}
     return render(request, "quiz/quiz_detail.html", context)
 
@@ -58,7 +59,7 @@ def attempt_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(Quiz.objects.published(), slug=slug)
     mode = request.POST.get("mode", Attempt.Mode.PRACTICE)
     if mode not in QUIZ_MODES or not quiz.pool().exists():
-        size = quiz.size(quiz.pool().count())
+        size = quiz.size(quiz.scenario_count())
         context = {
             "quiz": quiz,
             "size": size,
@@ -155,7 +156,6 @@ class QuestionPage:
             "comes_back": selectors.comes_back(attempt.learner_id, question, answer)
             if answer
             else "",
-            "code_note": selectors.code_note(question, answer) if answer else "",
             "seconds_left": _seconds_left(attempt),
         }
         template = "quiz/question.html#question-card" if self.request.htmx else "quiz/question.html"
@@ -213,3 +213,46 @@ def retry_missed(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
         title=attempt.title,
     )
     return see_other(retry.question_url(1))
+
+
+@require_POST
+@rate_limit("answer", *ANSWER_LIMITS)
+def check_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
+    """Answer question `number` of a lesson's "check yourself" set, in place on the lesson: the
+    card with feedback for htmx (201), else back to the lesson (303). Recorded like any answer."""
+    lesson = get_object_or_404(Lesson.objects.published(), slug=slug)
+    learner = learners.current_learner(request)
+    attempt = selectors.current_check(learner, lesson)
+    if attempt is None or attempt.is_finished:
+        questions = selectors.check_questions(lesson)
+        if not 1 <= number <= len(questions):
+            raise Http404("That lesson has no such question to check yourself with.")
+        learner = learners.learner_for_write(request)
+        attempt = services.check_start(learner=learner, lesson=lesson, questions=questions)
+    if not 1 <= number <= attempt.total:
+        raise Http404("That lesson has no such question to check yourself with.")
+    item = get_object_or_404(Question.objects.for_page(), pk=attempt.question_ids[number - 1])
+    answer = item.answers.filter(attempt=attempt).prefetch_related("choices").first()
+    page = CheckCard(request, attempt, number, item, answer)
+    if page.answer is None and page.form.is_valid():
+        try:
+            page.answer = services.answer_submit(
+                attempt=attempt, question=item, given=page.form.given()
+            )
+        except services.AnswerRefused as refusal:
+            return page.render(HTTPStatus.CONFLICT, str(refusal))
+        if not request.htmx:
+            return see_other(f"{lesson.get_absolute_url()}#check-{number}")
+        return page.render(HTTPStatus.CREATED)
+    if page.answer is not None:
+        return page.render(HTTPStatus.CONFLICT, "You have already answered this question.")
+    return page.render(HTTPStatus.BAD_REQUEST)
+
+
+class CheckCard(QuestionPage):
+    """A "check yourself" question as a card at the end of its lesson."""
+
+    def render(self, status: int = HTTPStatus.OK, notice: str = "") -> HttpResponse:
+        context = selectors.check_card(self.attempt, self.number, self.question, self.answer)
+        context.update(form=self.form, notice=notice, shown=self.shown)
+        return render(self.request, "quiz/question.html#question-card", context, status=status)

@@ -14,7 +14,13 @@ class ProgressConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import m2m_changed
 
+        from quiz.models import Question
+        from quiz.progress.evidence import subjects_changed
         from quiz.progress.learners import on_login
 
         user_logged_in.connect(on_login, dispatch_uid="quiz.progress.learners.on_login")
+        m2m_changed.connect(
+            subjects_changed, sender=Question.subject.through, dispatch_uid="evidence-subjects"
+        )

@@ -5,7 +5,7 @@ from functools import cached_property
 from django.http import HttpRequest
 from django.utils import timezone
 
-from quiz.progress import learners, reading, review
+from quiz.progress import learners, path, reading, review
 
 
 class Learning:
@@ -24,6 +24,11 @@ class Learning:
     @cached_property
     def done_lessons(self) -> set[int]:
         return reading.completed_lesson_ids(self.learner)
+
+    @cached_property
+    def next_step(self) -> path.Step:
+        """Where "Continue" goes: reviews due, else the next lesson or its quiz."""
+        return path.next_step(self.learner, due=self.due_count, done=self.done_lessons)
 
     @cached_property
     def reading_by_group(self) -> list[reading.ReadingGroup]:

@@ -127,3 +127,29 @@ def learners_who_answered(question_ids: Iterable[int]) -> set[int]:
         .values_list("attempt__learner_id", flat=True)
         .distinct()
     )
+
+
+# Subjects changed (an import, the admin): the learners who answered those questions are
+# rebuilt once the change commits; an import's hundreds of changes make one rebuild.
+_pending: set[int] = set()
+
+
+def subjects_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    """`m2m_changed` on `Question.subject`."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if reverse:  # from the status code's side: which questions is not known for a clear
+        questions = set(pk_set or []) or set(
+            Question.objects.filter(subject=instance).values_list("pk", flat=True)
+        )
+    else:
+        questions = {instance.pk}
+    _pending.update(questions)
+    transaction.on_commit(_rebuild_pending)
+
+
+def _rebuild_pending() -> None:
+    if _pending:
+        questions = set(_pending)
+        _pending.clear()
+        evidence_rebuild(learners_who_answered(questions))

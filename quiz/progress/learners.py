@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from quiz.models import Answer, Attempt
+from quiz.progress.evidence import evidence_rebuild
 from quiz.progress.models import Learner, LessonCompletion, ReviewCard, ReviewLog
 
 LEARNER_KEY = "learner_id"
@@ -115,6 +116,7 @@ def learner_merge(*, source: Learner, target: Learner) -> Learner:
         target.timezone = source.timezone
         target.save(update_fields=["timezone"])
     source.delete()
+    evidence_rebuild([target.pk])  # both histories, in order
     return target
 
 

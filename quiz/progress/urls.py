@@ -5,6 +5,7 @@ from quiz.progress import views
 app_name = "progress"
 
 urlpatterns = [
+    path("continue/", views.continue_path, name="continue"),
     path("progress/", views.dashboard, name="dashboard"),
     path("progress/export/", views.export, name="export"),
     path("progress/delete/", views.delete, name="delete"),

@@ -16,8 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ZONE = "Europe/Paris"  # the browser's time zone; the site counts the learner's days in it
 TZ = zoneinfo.ZoneInfo(ZONE)
-QUIZ = "1xx: informational"  # 8 questions, one of them a code question whose answer is a 1xx
-QUIZ_SIZE = 8
+QUIZ = "1xx: informational"  # 9 scenarios; its code questions all have 1xx answers
+QUIZ_SIZE = 9
 WRONG_CODE = "200"  # a valid code, and never the answer to a 1xx question
 VERDICT = re.compile(r"^(Right!|Not quite\.)$")
 
@@ -185,26 +185,27 @@ def test_new_visitor_learns_signs_up_and_clears_next_days_reviews(page: Page, si
     expect(page.get_by_role("img", name=re.compile(r"^Active on 1 of the"))).to_be_visible()
     assert_accessible(page)
 
-    # 4. A day (and a bit) later, the wrong answers are due; review them, right this time.
+    # 4. A day (and a bit) later, every card is past its same-day learning steps (1 minute for
+    # a miss, 10 for a right answer): review them all, right this time.
     clock.shift(timedelta(days=1, hours=2))
     page.reload()
-    expect(review_link).to_have_accessible_name(f"Review {wrong} due")
-    expect(review_link.locator(".badge")).to_have_text(str(wrong))
-    expect(stat(page, re.compile(r"Reviews? due"))).to_have_text(str(wrong))
+    due = QUIZ_SIZE
+    expect(review_link).to_have_accessible_name(f"Review {due} due")
+    expect(review_link.locator(".badge")).to_have_text(str(due))
+    expect(stat(page, re.compile(r"Reviews? due"))).to_have_text(str(due))
 
     review_link.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Review")
-    due_plural = "card" if wrong == 1 else "cards"
     expect(page.get_by_role("heading", level=2, name=re.compile("due$"))).to_have_text(
-        f"{wrong} {due_plural} due"
+        f"{due} cards due"
     )
     assert_accessible(page)
-    page.get_by_role("button", name=f"Start the review ({wrong})").click()
+    page.get_by_role("button", name=f"Start the review ({due})").click()
 
     card = page.locator("#question-card")
     reviewed: set[str] = set()
-    for number in range(1, wrong + 1):
-        expect(page.get_by_role("heading", level=1)).to_have_text(f"Question {number} of {wrong}")
+    for number in range(1, due + 1):
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Question {number} of {due}")
         expect(page.locator(".quiz-head .eyebrow").get_by_role("link")).to_have_text("Review")
         prompt = card.locator(".question-prompt").inner_text()
         reviewed.add(prompt)
@@ -212,11 +213,11 @@ def test_new_visitor_learns_signs_up_and_clears_next_days_reviews(page: Page, si
         give(card, keys[prompt])
         card.get_by_role("button", name="Submit answer").click()
         assert verdict(card), f"the right answer was graded wrong in review: {prompt}"
-        next_name = "Next question" if number < wrong else "See your results"
+        next_name = "Next question" if number < due else "See your results"
         card.get_by_role("link", name=next_name).click()
-    assert reviewed == missed
+    assert reviewed == set(keys)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your results")
-    expect(page.locator(".score")).to_contain_text(f"{wrong} of {wrong}")
+    expect(page.locator(".score")).to_contain_text(f"{due} of {due}")
 
     main_nav.get_by_role("link", name="Review").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Review")
@@ -225,8 +226,10 @@ def test_new_visitor_learns_signs_up_and_clears_next_days_reviews(page: Page, si
     expect(box).to_contain_text(re.compile(r"The next card is due .+ \(.+ from now\)\."))
     next_due = datetime.fromisoformat(box.locator("time").get_attribute("datetime"))
     assert next_due > timezone.now()
-    if right:  # the earliest card is one answered right yesterday: due two days after
-        assert timedelta(days=2) <= next_due - morning < timedelta(days=2, minutes=10)
+    if wrong:  # yesterday's misses take one more step: back in ten minutes
+        assert next_due - timezone.now() <= timedelta(minutes=10)
+    else:  # every card graduated: days from now
+        assert next_due - timezone.now() >= timedelta(days=1)
     expect(page.get_by_role("region", name="Practise my mistakes")).to_contain_text(
         "No mistakes to practise"
     )

@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils.html import escape
 
+from learn.templatetags.learn_tags import markdown_inline
 from quiz.models import Attempt
 from tests.quiz.conftest import start as start_attempt
 from tests.security.conftest import end_of, start_of
@@ -32,8 +33,9 @@ def both_ends(*fields: str) -> list[str]:
     return [text for field in fields for text in (start_of(field), end_of(field))]
 
 
-def assert_safe(response, *, status=HTTPStatus.OK, texts=(), escaped=()):
-    """No live markup; each of `texts` appears; each of `escaped` appears as escaped text."""
+def assert_safe(response, *, status=HTTPStatus.OK, texts=(), escaped=(), choices=()):
+    """No live markup; each of `texts` appears; each of `escaped` appears as escaped text;
+    each of `choices` appears as sanitised inline Markdown (choice texts are Markdown)."""
     assert response.status_code == status, response.content[:500]
     html = response.content.decode()
     assert live_markup(html) == [], response.request["PATH_INFO"]
@@ -41,6 +43,8 @@ def assert_safe(response, *, status=HTTPStatus.OK, texts=(), escaped=()):
         assert text in html
     missing = [vector for vector in escaped if escape(vector) not in html]
     assert missing == [], f"{len(missing)} vectors not shown as text, e.g. {missing[:3]}"
+    missing = [vector for vector in choices if markdown_inline(vector) not in html]
+    assert missing == [], f"{len(missing)} choices not shown as Markdown, e.g. {missing[:3]}"
 
 
 def test_the_corpus_has_at_least_fifty_vectors_of_every_kind():
@@ -87,7 +91,7 @@ def test_question_choices_feedback_and_results(client, xss_content):
     question, quiz = xss_content.question, xss_content.quiz
     attempt = start(client, quiz)
     url = attempt.question_url(1)
-    assert_safe(client.get(url), texts=both_ends("prompt"), escaped=[*VECTORS, quiz.title])
+    assert_safe(client.get(url), texts=both_ends("prompt"), escaped=[quiz.title], choices=VECTORS)
 
     # Every wrong choice picked, through htmx: the fragment shows each choice's why-not.
     fragment = client.post(
@@ -95,12 +99,13 @@ def test_question_choices_feedback_and_results(client, xss_content):
     )
     whys = [f"why-not {n}" for n in range(1, len(VECTORS) + 1)]
     texts = both_ends("prompt", "explanation", *whys)
-    assert_safe(fragment, status=HTTPStatus.CREATED, texts=texts, escaped=VECTORS)
-    assert_safe(client.get(url), texts=texts, escaped=VECTORS)
+    assert_safe(fragment, status=HTTPStatus.CREATED, texts=texts, choices=VECTORS)
+    assert_safe(client.get(url), texts=texts, choices=VECTORS)
 
     results = client.get(f"/quiz/attempts/{attempt.pk}/results/")
     assert_safe(results, texts=both_ends("prompt", "explanation"), escaped=[quiz.title])
-    assert escape(" · ".join(VECTORS[:2])) in results.content.decode()  # the answer given
+    given = " · ".join(markdown_inline(vector) for vector in VECTORS)
+    assert given in results.content.decode()  # the answer given, each choice as Markdown
     assert_safe(client.get("/progress/"), escaped=[quiz.title])
 
 
@@ -148,7 +153,7 @@ def test_admin_previews(admin_client, xss_content):
     assert_safe(response, texts=texts, escaped=[lesson.title])
     response = admin_client.get(f"/admin/quiz/question/{question.pk}/preview/")
     whys = [f"why-not {n}" for n in range(1, len(VECTORS) + 1)]
-    assert_safe(response, texts=both_ends("prompt", "explanation", *whys), escaped=VECTORS)
+    assert_safe(response, texts=both_ends("prompt", "explanation", *whys), choices=VECTORS)
 
 
 def test_admin_rubric_editor(admin_client, xss_content):

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from quiz.importer import QuestionFileError, questions_import, read_sources
+from quiz.lint import sources as lint_sources
 
 
 class Command(BaseCommand):
@@ -21,7 +22,8 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"No such file: {', '.join(missing)}")
         try:
-            results = questions_import(read_sources(files), dry_run=dry_run)
+            sources = read_sources(files)
+            results = questions_import(sources, dry_run=dry_run)
         except QuestionFileError as error:
             raise CommandError(
                 "Nothing was imported. Fix these problems first:\n  " + "\n  ".join(error.problems)
@@ -36,3 +38,16 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {note}")
         if dry_run:
             self.stdout.write("Dry run: nothing was changed.")
+        self._lint(sources)
+
+    def _lint(self, files: list[tuple[str, str]]) -> None:
+        """The bank lint of the imported questions: warnings, never a reason to refuse."""
+        report = lint_sources.for_import(files)
+        if not report.errors and not report.bank_problems:
+            self.stdout.write("Bank lint: no warnings.")
+            return
+        self.stdout.write(f"Bank lint: {len(report.errors) + len(report.bank_problems)} warnings")
+        for finding in report.errors:
+            self.stdout.write(f"  {finding}")
+        for problem in report.bank_problems:
+            self.stdout.write(f"  after this import, {problem}")
