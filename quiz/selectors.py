@@ -191,6 +191,7 @@ def check_card(attempt, number: int, question: Question, answer: Answer | None) 
         "number": number,
         "question": question,
         "card_id": f"check-{number}",
+        "prefix": f"check-{number}-",  # ids stay unique with several cards on one page
         "action": reverse("quiz:check_answer", args=[attempt.lesson.slug, number]),
         "answer": answer,
         "picked": {c.pk for c in answer.choices.all()} if answer else set(),

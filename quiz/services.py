@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from quiz import draws
 from quiz.models import Answer, Attempt, Choice, Question, Quiz, scenario_groups
 from quiz.progress import evidence, review
 from quiz.progress.models import Learner
@@ -57,6 +58,9 @@ def attempt_start(
     if question_ids is not None:
         allowed = set(source.filter(pk__in=question_ids).values_list("id", flat=True))
         chosen = list(dict.fromkeys(pk for pk in question_ids if pk in allowed))
+    elif quiz is not None and quiz.draws_from_all and quiz.draw:
+        pool = list(source.order_by("id").values_list("id", flat=True))
+        chosen = draws.adaptive_draw(pool, quiz.draw, learner, rng)
     else:
         chosen = one_per_scenario(list(source.order_by("id").values_list("id", flat=True)), rng)
         if quiz is not None and quiz.draw and quiz.draw < len(chosen):

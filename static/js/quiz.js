@@ -1,4 +1,4 @@
-// Quiz keyboard shortcuts, focus after htmx swaps, and the interview countdown.
+// Quiz keyboard shortcuts and the interview countdown (focus after swaps is in site.js).
 // Loaded as a file (no inline script), so it works under the site's strict CSP.
 (function () {
   "use strict";
@@ -17,15 +17,6 @@
     event.preventDefault();
     if (input.type === "checkbox") input.checked = !input.checked; else input.checked = true;
     input.focus();
-  });
-
-  // After htmx swaps in feedback (or an error), move focus there so it is read out.
-  document.addEventListener("htmx:afterSwap", function () {
-    var target = document.getElementById("feedback") || document.getElementById("answer-error");
-    if (target) {
-      if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
-      target.focus();
-    }
   });
 
   // Interview mode: show the time left; the server enforces the deadline.

@@ -25,6 +25,19 @@
   document.addEventListener("DOMContentLoaded", function () { fillTimeZone(document); });
   document.addEventListener("htmx:load", function (event) { fillTimeZone(event.detail.elt); });
 
+  // After htmx swaps in a question's feedback (or an error), move focus there so it is read
+  // out: a quiz's card or a lesson's check-yourself card.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var id = event.detail.target && event.detail.target.id;
+    var card = id ? document.getElementById(id) : null;
+    if (!card || !card.classList.contains("question-card")) return;
+    var target = card.querySelector(".feedback, .answer-error");
+    if (target) {
+      if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+      target.focus();
+    }
+  });
+
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
     if (!target || target.id !== "lesson-done") return;
