@@ -255,4 +255,7 @@ class CheckCard(QuestionPage):
     def render(self, status: int = HTTPStatus.OK, notice: str = "") -> HttpResponse:
         context = selectors.check_card(self.attempt, self.number, self.question, self.answer)
         context.update(form=self.form, notice=notice, shown=self.shown)
-        return render(self.request, "quiz/question.html#question-card", context, status=status)
+        template = (
+            "quiz/question.html#question-card" if self.request.htmx else "quiz/check_page.html"
+        )
+        return render(self.request, template, context, status=status)

@@ -247,6 +247,9 @@ def test_a_check_answer_without_javascript_returns_to_the_lesson(client):
 def test_a_bad_check_answer_is_a_clear_400_and_records_nothing(client):
     response = client.post("/quiz/check/401-vs-403/1/", {}, headers=HTMX)
     assert response.status_code == HTTPStatus.BAD_REQUEST
+    page = client.post("/quiz/check/401-vs-403/1/", {})  # without JavaScript: a whole page
+    assert page.status_code == HTTPStatus.BAD_REQUEST
+    assert page.text.startswith("<!doctype html>") and "Back to the lesson" in page.text
     assert not Answer.objects.exists()
     assert client.post("/quiz/check/401-vs-403/9/", {}).status_code == HTTPStatus.NOT_FOUND
     assert client.post("/quiz/check/no-such-lesson/1/", {}).status_code == HTTPStatus.NOT_FOUND
