@@ -24,10 +24,11 @@ from django.utils.html import format_html, format_html_join
 from learn import safe_yaml
 from learn.admin import KeepsLearnerHistory, PublishActions
 from learn.registry import CLASS_NAMES
+from learn.services import ContentError
 from learn.templatetags.learn_tags import markdown_inline
 from quiz import analysis, exporter
 from quiz.forms import AnswerForm
-from quiz.importer import QuestionFileError, questions_import
+from quiz.importer import questions_import
 from quiz.lint import sources as lint_sources
 from quiz.models import AnswerChoice, Attempt, Choice, Question, Quiz
 from quiz.percent import percent
@@ -448,7 +449,7 @@ class QuestionAdmin(KeepsLearnerHistory, PublishActions, admin.ModelAdmin):
         started = timezone.now()
         try:
             results = questions_import([(name, text)], dry_run=not confirm)
-        except QuestionFileError as problem:
+        except ContentError as problem:
             context.update(problems=problem.problems, name=name)
             return TemplateResponse(
                 request,

@@ -7,8 +7,9 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
+from learn.services import ContentError
 from quiz.exporter import UnknownQuiz, bank_yaml, questions_yaml
-from quiz.importer import QuestionFileError, content_load, questions_import
+from quiz.importer import content_load, questions_import
 from quiz.models import Question, Quiz
 from tests.quiz.test_importer import GOOD
 
@@ -395,20 +396,20 @@ def test_a_bad_quizzes_block_is_refused_whole(change, message):
     bad = QUIZZES.replace(*change)
     assert bad != QUIZZES
     before = snapshot()
-    with pytest.raises(QuestionFileError) as error:
+    with pytest.raises(ContentError) as error:
         load(bad)
     assert any(message in problem for problem in error.value.problems), error.value.problems
     assert snapshot() == before
 
 
 def test_quizzes_must_be_a_list():
-    with pytest.raises(QuestionFileError, match="bank.yaml: quizzes: must be a list of quizzes"):
+    with pytest.raises(ContentError, match="bank.yaml: quizzes: must be a list of quizzes"):
         load("quizzes: {slug: q-one, title: One}\nquestions: []\n")
 
 
 def test_a_quiz_defined_in_two_files_is_refused():
     other = "quizzes:\n  - slug: test-quiz\n    title: Again\n    questions: [t-code]\n"
-    with pytest.raises(QuestionFileError) as error:
+    with pytest.raises(ContentError) as error:
         questions_import([("test.yaml", GOOD), ("other.yaml", other)])
     assert error.value.problems == [
         "other.yaml: quizzes: test-quiz: slug: the quiz 'test-quiz' is also defined in test.yaml"

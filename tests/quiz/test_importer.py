@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from quiz.importer import QuestionFileError, questions_import
+from learn.services import ContentError
+from quiz.importer import questions_import
 from quiz.models import Question, Quiz
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +112,7 @@ def test_dry_run_reports_and_changes_nothing():
 def test_a_bad_file_is_refused_whole_naming_slug_and_field(change, message):
     bad = GOOD.replace(*change)
     assert bad != GOOD
-    with pytest.raises(QuestionFileError) as error:
+    with pytest.raises(ContentError) as error:
         run(bad)
     assert any(message in problem for problem in error.value.problems), error.value.problems
     assert not Question.objects.filter(slug__startswith="t-").exists()
@@ -119,7 +120,7 @@ def test_a_bad_file_is_refused_whole_naming_slug_and_field(change, message):
 
 
 def test_broken_yaml_is_refused():
-    with pytest.raises(QuestionFileError, match="test.yaml: not valid YAML"):
+    with pytest.raises(ContentError, match="test.yaml: not valid YAML"):
         run("questions: [ {slug: x")
 
 

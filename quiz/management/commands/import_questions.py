@@ -4,8 +4,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quiz.importer import QuestionFileError, questions_import, read_sources
+from learn.services import ContentError
+from quiz.importer import questions_import
 from quiz.lint import sources as lint_sources
+from quiz.question_files import read_sources
 
 
 class Command(BaseCommand):
@@ -24,7 +26,7 @@ class Command(BaseCommand):
         try:
             sources = read_sources(files)
             results = questions_import(sources, dry_run=dry_run)
-        except QuestionFileError as error:
+        except ContentError as error:
             raise CommandError(
                 "Nothing was imported. Fix these problems first:\n  " + "\n  ".join(error.problems)
             ) from error
