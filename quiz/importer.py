@@ -7,10 +7,11 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from learn import safe_yaml
 from learn.models import Lesson, StatusCode
 from learn.services import ContentError, LoadResult, count_outcome, upsert
 from quiz.models import AnswerChoice, Choice, Question, Quiz
-from quiz.question_files import ParsedChoice, ParsedQuestion, ParsedQuiz, parse_files, read_sources
+from quiz.question_files import ParsedChoice, ParsedQuestion, ParsedQuiz, parse_files
 from quiz.selectors import quiz_lesson_slug
 from quiz.validation import choice_key
 
@@ -158,6 +159,19 @@ def _upsert_quiz(
     if questions_changed:
         quiz.questions.set(wanted)
     count_outcome(result, outcome, questions_changed)
+
+
+def read_sources(paths: list[Path]) -> list[tuple[str, str]]:
+    """(name, text) of each file; one too large to be a question file is refused unread."""
+    too_large = [
+        f"{path.name} is {path.stat().st_size / 1_000_000:.1f} MB: content files are at most "
+        f"{safe_yaml.MAX_BYTES // 1000:,} KB"
+        for path in paths
+        if path.stat().st_size > safe_yaml.MAX_BYTES
+    ]
+    if too_large:
+        raise ContentError(too_large)
+    return [(path.name, path.read_text(encoding="utf-8")) for path in paths]
 
 
 def content_load() -> list[LoadResult]:

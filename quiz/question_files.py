@@ -3,12 +3,10 @@ named by file, question slug and field. Nothing here writes; `quiz.importer` doe
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from learn import safe_yaml
 from learn.models import Lesson, StatusCode
-from learn.services import ContentError
 from quiz.models import Question
 from quiz.validation import derived_subject, question_problems
 
@@ -388,16 +386,3 @@ def _check_quizzes(files: list[ParsedFile], in_files: set[str], problems: list[s
                     f"{quiz.where}: questions: no question has the slug '{slug}' "
                     "(neither in the files nor in the database)"
                 )
-
-
-def read_sources(paths: list[Path]) -> list[tuple[str, str]]:
-    """(name, text) of each file; one too large to be a question file is refused unread."""
-    too_large = [
-        f"{path.name} is {path.stat().st_size / 1_000_000:.1f} MB: content files are at most "
-        f"{safe_yaml.MAX_BYTES // 1000:,} KB"
-        for path in paths
-        if path.stat().st_size > safe_yaml.MAX_BYTES
-    ]
-    if too_large:
-        raise ContentError(too_large)
-    return [(path.name, path.read_text(encoding="utf-8")) for path in paths]

@@ -5,9 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from learn.services import ContentError
-from quiz.importer import questions_import
+from quiz.importer import questions_import, read_sources
 from quiz.lint import sources as lint_sources
-from quiz.question_files import read_sources
 
 
 class Command(BaseCommand):
