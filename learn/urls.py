@@ -23,5 +23,6 @@ urlpatterns = [
     path("learn/", views.lesson_list, name="lesson_list"),
     path("learn/<slug:slug>/", views.lesson_detail, name="lesson_detail"),
     path("codes/", views.code_list, name="code_list"),
+    path("search/", views.site_search, name="search"),
     path("codes/<status:code>/", views.code_detail, name="code_detail"),
 ]

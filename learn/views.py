@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
 from config.http import HtmxHttpRequest
-from learn import selectors
+from learn import search, selectors
 from learn.caching import content_page, render_page
 from learn.models import Lesson, StatusCode
 from learn.rendering import render_markdown
@@ -71,3 +71,18 @@ def code_detail(request: HtmxHttpRequest, code: int) -> HttpResponse:
     previous, following = selectors.code_neighbours(status)
     context = {"status": status, "previous": previous, "next": following}
     return render_page(request, "learn/code_detail.html", context)
+
+
+@require_safe
+@content_page
+def site_search(request: HtmxHttpRequest) -> HttpResponse:
+    """Lessons, codes and questions from one box, tolerant of typos; the results alone for htmx."""
+    query = request.GET.get("q", "").strip()
+    template = "learn/search.html#results" if request.htmx else "learn/search.html"
+    error = _search_problem(query)
+    if error:
+        context = {"query": query[:MAX_QUERY_LENGTH].replace("\x00", ""), "error": error}
+        return render_page(request, template, context, status=HTTPStatus.BAD_REQUEST)
+    groups = search.search(query) if query else {}
+    count = sum(len(results) for results in groups.values())
+    return render_page(request, template, {"query": query, "groups": groups, "count": count})

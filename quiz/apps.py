@@ -6,3 +6,4 @@ class QuizConfig(AppConfig):
     name = "quiz"
     verbose_name = "Practice"
     content_loader = "quiz.importer.content_load"
+    search_documents = "quiz.selectors.question_documents"

@@ -1,6 +1,7 @@
 """Reads for the quiz pages."""
 
 import random
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from learn.models import Lesson
 from learn.registry import CLASS_NAMES
+from learn.search import Document
 from quiz.models import Answer, Attempt, Choice, Question, Quiz, scenario_groups, variant_parents
 from quiz.percent import percent
 from quiz.progress import review
@@ -223,3 +225,33 @@ def check_cards(learner: Learner | None, lesson: Lesson) -> tuple[Attempt | None
             shown = shown_choices(attempt, question, answered=answer is not None)
             cards.append(check_card(attempt, number, question, answer) | {"shown": shown})
     return attempt, cards
+
+
+def question_documents() -> list[Document]:
+    """Quiz's documents for site-wide search: every published question, by its prompt (never
+    its answer), with a POST that practises it."""
+    questions = (
+        Question.objects.published()
+        .order_by("id")
+        .select_related("lesson")
+        .prefetch_related("subject")
+    )
+    return [
+        Document(
+            kind="question",
+            title=plain_text(question.prompt)[:160],
+            url=question.lesson.get_absolute_url() if question.lesson_id else "",
+            summary=question.lesson.title if question.lesson_id else "",
+            keywords=" ".join(f"{code.code} {code.name}" for code in question.subject.all()),
+            text=plain_text(question.prompt),
+            action=reverse("quiz:practise_question", args=[question.slug]),
+        )
+        for question in questions
+    ]
+
+
+def plain_text(markdown: str) -> str:
+    """Authored Markdown as one line of plain text: `[[403]]` → 403, no backticks or stars."""
+    text = re.sub(r"\[\[(\d{3})(?:\|([^\]]+))?\]\]", lambda m: m.group(2) or m.group(1), markdown)
+    text = re.sub(r"[`*_#>]", "", text)
+    return " ".join(text.split())

@@ -12,6 +12,7 @@ urlpatterns = [
     path("quiz/attempts/<int:attempt_id>/finish/", views.attempt_finish, name="attempt_finish"),
     path("quiz/attempts/<int:attempt_id>/retry/", views.retry_missed, name="retry_missed"),
     path("quiz/check/<slug:slug>/<int:number>/", views.check_answer, name="check_answer"),
+    path("quiz/questions/<slug:slug>/practise/", views.practise_question, name="practise_question"),
     path("quiz/<slug:slug>/", views.quiz_detail, name="quiz_detail"),
     path("quiz/<slug:slug>/start/", views.attempt_start, name="attempt_start"),
 ]

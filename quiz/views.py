@@ -259,3 +259,19 @@ class CheckCard(QuestionPage):
             "quiz/question.html#question-card" if self.request.htmx else "quiz/check_page.html"
         )
         return render(self.request, template, context, status=status)
+
+
+@require_POST
+@rate_limit("write", *WRITE_LIMITS)
+def practise_question(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Practise one question (search finds questions): a set of just it, then its page."""
+    question = get_object_or_404(Question.objects.published(), slug=slug)
+    learner = learners.learner_for_write(request)
+    attempt = services.attempt_start(
+        learner=learner,
+        quiz=None,
+        mode=Attempt.Mode.PRACTICE,
+        question_ids=[question.pk],
+        title="A question you searched for",
+    )
+    return see_other(attempt.question_url(1))

@@ -310,7 +310,7 @@ def get_paths() -> list[str]:
     paths = [
         "/", "/healthz", "/learn/", f"/learn/{LESSON}/", "/codes/", "/codes/404/", "/quiz/",
         f"/quiz/{LESSON}/", "/progress/", "/review/", "/lab/", "/accounts/login/",
-        "/accounts/signup/", "/progress/delete/", "/progress/export/", "/continue/",
+        "/accounts/signup/", "/progress/delete/", "/progress/export/", "/continue/", "/search/",
     ]  # fmt: skip
     return paths
 
