@@ -11,6 +11,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from config.email import smtp_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -111,6 +113,7 @@ LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30/minute")  # log-in POS
 # Writes that start something (a quiz, a review, a practice set) or mark a lesson done: per
 # learner (or address, before there is one); and new anonymous learners, per address.
 WRITE_RATE_LIMIT = os.environ.get("WRITE_RATE_LIMIT", "60/minute")
+PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5/hour")  # per address
 NEW_LEARNER_RATE_LIMIT = os.environ.get("NEW_LEARNER_RATE_LIMIT", "60/hour")
 # The lab (learn/lab/): every lab request per client, and /lab/api/limited's own cap (refused
 # or not); what that endpoint admits is the experiment: LAB_LIMITED a window.
@@ -180,6 +183,14 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
+
+# Password-reset links go by email: printed to the console unless EMAIL_URL names an SMTP
+# server (smtp://user:password@host:587, smtps:// for TLS on connect, ?tls=1 for STARTTLS).
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Status Academy <noreply@localhost>")
+if os.environ.get("EMAIL_URL"):
+    globals().update(smtp_settings(os.environ["EMAIL_URL"]))
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for a day
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "progress:dashboard"

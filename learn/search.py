@@ -5,13 +5,13 @@ content version and per process. Every app contributes documents through its App
 `search_documents` (a dotted path to a function returning `Document`s), as `load_content` asks
 every app for its content, so `learn` searches quiz's questions without importing `quiz`.
 
-Matching, per word of the query (small words such as "the" left out): an exact word scores 1; a word the query word begins (typing
-"gatew" finds "gateway") 0.8; a word within one typo (two for words of seven letters or more:
-"forbiden" finds "forbidden", "gatway" finds "gateway") 0.6. A word's score is weighted by the
-field it is in (title 3, names and keywords 2, text 1) and by how rare it is (idf). A number
-of three digits matches that status code exactly, and the whole query found as written in a
-title counts most. Results are ranked by their summed score; a query whose words mostly find
-nothing finds nothing.
+Matching, per word of the query (small words such as "the" left out): an exact word scores 1;
+a word the query word begins (typing "gatew" finds "gateway") 0.8; a word within one typo (two
+for words of seven letters or more: "forbiden" finds "forbidden", "gatway" finds "gateway") 0.6.
+A word's score is weighted by the field it is in (title 3, names and keywords 2, text 1) and by
+how rare it is (idf). A number of three digits matches that status code exactly; the whole query
+as written in a title, or every word of it in a title, counts most. Results are ranked by their
+summed score; a query whose words mostly find nothing finds nothing.
 """
 
 import math

@@ -25,6 +25,11 @@ SIGNUP_LIMIT = Limit(
     message="Too many sign-ups came from your network: the site takes {count} {window} "
     "from one address.",
 )
+RESET_LIMIT = Limit(
+    "PASSWORD_RESET_RATE_LIMIT",
+    message="Too many password-reset requests came from your network: the site sends {count} "
+    "{window} from one address.",
+)
 LOGIN_LIMIT = Limit(
     "LOGIN_RATE_LIMIT",
     message="Too many log-in attempts came from your network: the site takes {count} "
@@ -47,6 +52,16 @@ class LoginView(InvalidIs400, auth_views.LoginView):
 
 
 class PasswordChangeView(InvalidIs400, auth_views.PasswordChangeView):
+    pass
+
+
+@method_decorator(rate_limit("reset", RESET_LIMIT), name="dispatch")
+class PasswordResetView(InvalidIs400, auth_views.PasswordResetView):
+    """ "Forgot password": a link by email, to the address given at sign-up (if any). The page
+    says the same whether or not an account has that email, so it reveals no one's address."""
+
+
+class PasswordResetConfirmView(InvalidIs400, auth_views.PasswordResetConfirmView):
     pass
 
 

@@ -7,10 +7,22 @@ from learn.models import StatusCode
 
 
 class SignUpForm(UserCreationForm):
+    """A username and a password; an email only if the learner wants to be able to reset it."""
+
+    email = forms.EmailField(
+        required=False,
+        label="Email (optional)",
+        help_text="Only to send you a link if you forget your password. Without one, a "
+        "forgotten password cannot be reset.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     error_messages = {
         **UserCreationForm.error_messages,
         "password_mismatch": "The two passwords differ: type the same password twice.",
     }
+
+    class Meta(UserCreationForm.Meta):
+        fields = ("username", "email")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
