@@ -8,6 +8,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 
 from learn.registry import CLASS_NAMES, HEURISTICALLY_CACHEABLE
+from learn.rendering import strip_example_annotations
 
 WORDS_PER_MINUTE = 200
 
@@ -162,7 +163,7 @@ class Lesson(models.Model):
 
     @property
     def reading_minutes(self) -> int:
-        words = len(re.findall(r"\w+", self.body))
+        words = len(re.findall(r"\w+", strip_example_annotations(self.body)))
         return max(1, round(words / WORDS_PER_MINUTE))
 
 

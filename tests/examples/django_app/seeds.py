@@ -1,0 +1,20 @@
+"""Rows the lessons' exchanges assume, planted before each replay (`seed=`, else the slug)."""
+
+from django.core.management.color import no_style
+from django.db import connection
+
+from tests.examples.django_app import models
+
+SEEDS = {}
+
+
+def plant(name: str) -> None:
+    seed = SEEDS.get(name)
+    if seed is None:
+        return
+    seed()
+    # Rows created with explicit ids leave PostgreSQL's sequences behind; catch them up so
+    # the next row gets the id the lesson shows.
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models.MODELS):
+            cursor.execute(sql)

@@ -1,0 +1,78 @@
+// What the lessons' Express examples use without defining: "your data layer" and friends.
+//
+// Lessons write `await db.users.insert(...)` or `createOrder(req.body)` and leave the storage
+// to the reader. Here those names get small in-memory stand-ins, seeded with the rows the
+// lesson's exchanges talk about (SEEDS, by the example's `seed=` or its lesson's slug).
+'use strict';
+
+// Rows each lesson's exchanges assume. Ids count up from the highest seeded one.
+const SEEDS = {
+};
+
+class Collection {
+  constructor(rows = []) {
+    this.rows = new Map(rows.map((row) => [String(row.id), { ...row }]));
+  }
+
+  nextId() {
+    return Math.max(0, ...[...this.rows.keys()].map(Number).filter(Number.isFinite)) + 1;
+  }
+
+  async insert(data) {
+    const row = { id: this.nextId(), ...data };
+    this.rows.set(String(row.id), row);
+    return { ...row };
+  }
+
+  async create(data) {
+    return this.insert(data);
+  }
+
+  async get(id) {
+    const row = this.rows.get(String(id));
+    return row ? { ...row } : null;
+  }
+
+  async findById(id) {
+    return this.get(id);
+  }
+
+  async update(id, changes) {
+    const row = this.rows.get(String(id));
+    if (!row) return null;
+    Object.assign(row, changes, { id: row.id });
+    if ('version' in row) row.version += 1;
+    return { ...row };
+  }
+
+  async remove(id) {
+    return this.rows.delete(String(id));
+  }
+
+  async delete(id) {
+    return this.remove(id);
+  }
+}
+
+function database(seed = {}) {
+  const collections = {};
+  return new Proxy(collections, {
+    get(target, name) {
+      if (typeof name !== 'string') return undefined;
+      if (!target[name]) target[name] = new Collection(seed[name] || []);
+      return target[name];
+    },
+  });
+}
+
+// Every name an example may use without defining it. Only the ones an example mentions (and
+// does not define itself) are handed to it.
+function fixtures(example) {
+  const seed = SEEDS[example.seed || example.slug] || {};
+  const db = database(seed);
+  return {
+    db,
+  };
+}
+
+module.exports = { fixtures, SEEDS, database };

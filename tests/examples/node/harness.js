@@ -1,0 +1,121 @@
+// Runs the lessons' Express examples, each as its own server on 127.0.0.1, in one Node process.
+//
+// Usage: node harness.js <manifest.json>. The manifest lists examples as
+// {key, slug, file, line, code, inject, seed}. The harness prints one JSON line,
+// {"control": <port>}, then serves a control API on that port:
+//   POST /start?key=<key>  (re)loads the example with fresh fixtures; answers {"port": n}.
+// Each example is compiled as a CommonJS module whose require() resolves from this directory
+// (so `require('express')` finds the pinned package), with the names it uses but does not
+// define (`app`, `express`, your data layer `db`, ...) supplied first. Whatever the example
+// passes to listen() (3000, say), its server listens on an ephemeral port on 127.0.0.1.
+// The process exits when its stdin closes, so it never outlives the test session.
+'use strict';
+
+const fs = require('node:fs');
+const http = require('node:http');
+const net = require('node:net');
+const path = require('node:path');
+const Module = require('node:module');
+const { fixtures } = require('./fixtures');
+
+// stdout carries the one control line; whatever the examples log goes to stderr (a log file).
+console.log = console.error;
+console.info = console.error;
+
+const manifest = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+const byKey = new Map(manifest.map((example) => [example.key, example]));
+const running = new Map(); // key -> servers
+const originalListen = net.Server.prototype.listen;
+
+function declares(code, name) {
+  return new RegExp(`\\b(const|let|var|function|class)\\s+${name}\\b`).test(code)
+    || new RegExp(`\\b(const|let|var)\\s*\\{[^}]*\\b${name}\\b[^}]*\\}\\s*=`).test(code);
+}
+
+function uses(code, name) {
+  return new RegExp(`(^|[^.\\w$])${name}\\b`).test(code);
+}
+
+function source(example, given) {
+  const lines = [`const __given = globalThis.__exampleGiven;`];
+  for (const name of Object.keys(given)) {
+    if (uses(example.code, name) && !declares(example.code, name)) {
+      lines.push(`const ${name} = __given[${JSON.stringify(name)}];`);
+    }
+  }
+  if (!declares(example.code, 'express')) lines.push(`const express = require('express');`);
+  if (!declares(example.code, 'app') && uses(example.code, 'app')) lines.push('const app = express();');
+  // One line of prelude, so the example's own line numbers stay right in stack traces.
+  const prelude = lines.join(' ');
+  const postlude = `\n;module.exports.__app = typeof app === 'undefined' ? undefined : app;\n`;
+  return `${prelude}\n${example.code}${postlude}`;
+}
+
+async function stop(key) {
+  const servers = running.get(key) || [];
+  running.delete(key);
+  await Promise.all(servers.map((server) => new Promise((resolve) => {
+    if (server.closeAllConnections) server.closeAllConnections();
+    server.close(() => resolve());
+    setTimeout(resolve, 200);
+  })));
+}
+
+async function start(key) {
+  const example = byKey.get(key);
+  if (!example) throw new Error(`no example ${key}`);
+  await stop(key);
+  const given = fixtures(example);
+  const captured = [];
+  net.Server.prototype.listen = function listen(...args) {
+    captured.push(this);
+    const callback = typeof args[args.length - 1] === 'function' ? args[args.length - 1] : undefined;
+    return originalListen.call(this, 0, '127.0.0.1', callback);
+  };
+  const filename = path.join(__dirname, 'lessons', example.file.replace(/\.md$/, ''), `line-${example.line}.js`);
+  try {
+    globalThis.__exampleGiven = given;
+    const m = new Module(filename, module);
+    m.filename = filename;
+    m.paths = Module._nodeModulePaths(__dirname);
+    m._compile(source(example, given), filename);
+    if (!captured.length) {
+      const app = m.exports.__app;
+      if (!app) throw new Error(`${example.file} line ${example.line}: the example defines no app and starts no server`);
+      const server = http.createServer(app);
+      captured.push(server);
+      originalListen.call(server, 0, '127.0.0.1');
+    }
+  } finally {
+    net.Server.prototype.listen = originalListen;
+  }
+  running.set(key, captured);
+  const server = captured[0];
+  if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
+  return server.address().port;
+}
+
+process.on('unhandledRejection', (err) => console.error('unhandled rejection:', err));
+process.on('uncaughtException', (err) => console.error('uncaught exception:', err));
+
+const control = http.createServer(async (req, res) => {
+  const url = new URL(req.url, 'http://127.0.0.1');
+  try {
+    if (req.method === 'POST' && url.pathname === '/start') {
+      const port = await start(url.searchParams.get('key'));
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      return res.end(JSON.stringify({ port }));
+    }
+    res.writeHead(404);
+    res.end();
+  } catch (err) {
+    res.writeHead(500, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ error: String(err && err.stack || err) }));
+  }
+});
+originalListen.call(control, 0, '127.0.0.1', () => {
+  process.stdout.write(JSON.stringify({ control: control.address().port }) + '\n');
+});
+process.stdin.on('end', () => process.exit(0));
+process.stdin.on('close', () => process.exit(0));
+process.stdin.resume();

@@ -1,0 +1,174 @@
+"""The lessons' fetch() examples, run in Chromium against the lab (or an Express example).
+
+Each block runs inside an async function on a page of the live site (http://localhost:PORT),
+after its `given=` statements and before its `check=` statements, which see its variables.
+`route="/api/users/42 -> /lab/api/status/404"` answers a URL the lesson uses with what the lab
+answers at the other path (redirects included, so the browser follows them itself);
+`respond=<http block id>` answers it with the final response an `http` block shows.
+In `given`/`check`/`route`, `{cross}` is this site under another origin
+(http://127.0.0.1:PORT, so Chromium applies CORS for real) and `{express:ID}` is the origin of a
+running Express example. A `console.log(x); // 404` line must log what its comment starts with.
+`throws="TypeError"` says the block is expected to throw; `navigates=/login` that it sends the
+page there.
+"""
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.examples import exchange
+from tests.examples.lessons import Block, blocks, chain, find
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+FETCH = blocks("fetch")
+BLANK = "<!doctype html><html lang=en><title>Example</title><form id=form></form></html>"
+LOGGED = re.compile(r"console\.log\((?P<expr>.*)\);\s*//\s*(?P<expected>.*)$")
+LITERAL = re.compile(
+    r'^(?:"(?P<string>[^"]*)"|(?P<word>-?\d+|true|false|null|undefined))(?=$|[\s:;,.)])'
+)
+
+
+@pytest.fixture
+def site(live_server, settings):
+    """The lab needs no content from the database; lift its per-client limit for the runs."""
+    settings.LAB_RATE_LIMIT = 10_000
+    return live_server.url
+
+
+def expected_logs(code: str) -> list[str | None]:
+    """What each console.log call should print, from the comment at the end of its line."""
+    found: list[str | None] = []
+    for line in code.split("\n"):
+        match = LOGGED.search(line.strip())
+        if "console.log(" not in line:
+            continue
+        literal = LITERAL.match(match["expected"].strip()) if match else None
+        if literal is None:
+            found.append(None)  # no value promised: any output will do
+        else:
+            found.append(literal["string"] if literal["string"] is not None else literal["word"])
+    return found
+
+
+def fill(text: str, site: str, node_ports: dict[str, int]) -> str:
+    text = text.replace("{cross}", site.replace("localhost", "127.0.0.1"))
+    text = text.replace("{site}", site)
+    return re.sub(r"\{express:([\w/-]+)\}", lambda m: f"http://127.0.0.1:{node_ports[m[1]]}", text)
+
+
+def route_to(page: Page, block: Block, site: str, node_ports: dict[str, int]) -> None:
+    for spec in block.all("route"):
+        pattern, _, target = (part.strip() for part in fill(spec, site, node_ports).partition("->"))
+        target = target if target.startswith("http") else site + target
+        matcher = _matcher(pattern, site)
+
+        page.route(matcher, _forward(target))
+    for spec in block.all("respond"):
+        pattern, _, reference = (part.strip() for part in spec.partition("->"))
+        shown = exchange.parse(find(block, reference).code)[-1].final
+
+        page.route(_matcher(pattern, site), _fulfil(shown))
+
+
+def _forward(target: str):
+    """Answer with what `target` answers, redirects included (the browser follows them)."""
+
+    def handler(route):
+        route.fulfill(response=route.fetch(url=target, max_redirects=0))
+
+    return handler
+
+
+def _fulfil(shown: exchange.Response):
+    def handler(route):
+        body = "" if shown.described else shown.body
+        route.fulfill(status=shown.status, headers=dict(shown.headers), body=body)
+
+    return handler
+
+
+def _matcher(pattern: str, site: str):
+    absolute = pattern if pattern.startswith("http") else site + pattern
+    regex = re.compile("^" + re.escape(absolute).replace(r"\*", "[^?]*") + "$")
+    return lambda url: bool(regex.match(url))
+
+
+def script(block: Block, site: str, node_ports: dict[str, int]) -> str:
+    code = "\n".join(b.code for b in chain(block))
+    code = re.sub(r"^export (default )?", "", code, flags=re.MULTILINE)
+    given = "\n".join(fill(g, site, node_ports) for g in block.all("given"))
+    checks = "\n".join(fill(c, site, node_ports) for c in block.all("check"))
+    return f"""async () => {{
+  const logs = [];
+  const console = {{
+    ...globalThis.console,
+    log: (...args) => logs.push(
+      args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')),
+    warn: (...args) => logs.push('warn: ' + args.join(' ')),
+  }};
+  const assert = (condition, message) => {{
+    if (!condition) throw new Error('check failed: ' + message);
+  }};
+  const alert = (message) => logs.push('alert: ' + message);
+  {given}
+  try {{
+{code}
+{checks}
+  }} catch (error) {{
+    return {{ logs, error: String(error && error.stack || error), name: error && error.name }};
+  }}
+  return {{ logs }};
+}}"""
+
+
+def node_ports_for(block: Block, request) -> dict[str, int]:
+    wanted = set()
+    for text in block.all("given") + block.all("check") + block.all("route"):
+        wanted.update(re.findall(r"\{express:([\w/-]+)\}", text))
+    if not wanted:
+        return {}
+    node = request.getfixturevalue("node_examples")
+    return {name: node.start(find(block, name)) for name in wanted}
+
+
+@pytest.mark.parametrize("block", FETCH, ids=[b.key for b in FETCH])
+def test_fetch_example_behaves_as_the_lesson_says(block: Block, page: Page, site, request):
+    node_ports = node_ports_for(block, request)
+    page.route(site + "/__examples__/", lambda r: r.fulfill(body=BLANK, content_type="text/html"))
+    destination = block.get("navigates")
+    if destination:
+        page.route(
+            lambda url: url.startswith(site + destination.split("?")[0]),
+            lambda r: r.fulfill(body=BLANK, content_type="text/html"),
+        )
+    route_to(page, block, site, node_ports)
+    page.goto(site + "/__examples__/")
+    source = script(block, site, node_ports)
+    if destination:
+        with page.expect_navigation(timeout=10_000):
+            page.evaluate(f"() => {{ ({source})(); }}")
+        assert page.url == site + destination, f"{block.where}: navigated to {page.url}"
+        return
+    result = page.evaluate(source)
+    expected_error = block.get("throws")
+    if expected_error:
+        assert result.get("error"), f"{block.where}: expected it to throw {expected_error}"
+        assert expected_error in result["error"], f"{block.where}: threw {result['error']}"
+    else:
+        assert not result.get("error"), (
+            f"{block.where} threw:\n{result['error']}\nlogs: {result['logs']}"
+        )
+    promised = expected_logs("\n".join(b.code for b in chain(block)))
+    logs = result["logs"]
+    assert len(logs) >= len([p for p in promised if p is not None]), (
+        f"{block.where}: expected logs {promised}, got {logs}"
+    )
+    for number, (want, got) in enumerate(zip(promised, logs, strict=False), start=1):
+        if want is not None:
+            assert got == want, (
+                f"{block.where}: console.log #{number} printed {got!r}; the comment says {want!r}"
+                f"\nall logs: {json.dumps(logs)}"
+            )
