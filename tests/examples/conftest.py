@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test.testcases import LiveServerThread, _StaticFilesHandler
 
 from tests.examples.runners import start_node
 
@@ -26,3 +27,27 @@ def example_tables(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), connection.schema_editor() as editor:
         for model in reversed(models.MODELS):
             editor.delete_model(model)
+
+
+@pytest.fixture(scope="session")
+def lab_site():
+    """The site on a free port of 127.0.0.1, for fetch() and curl against the lab's API.
+
+    Not pytest-django's live_server: that one makes every test transactional and flushes the
+    database after it, and the lab needs no database (a request that touched it would fail).
+    """
+    thread = LiveServerThread("localhost", _StaticFilesHandler, port=0)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    yield f"http://localhost:{thread.port}"
+    thread.terminate()
+
+
+@pytest.fixture
+def lab(lab_site, settings):
+    """The lab, with its per-client limit lifted: every example comes from one address."""
+    settings.LAB_RATE_LIMIT = 10_000
+    return lab_site

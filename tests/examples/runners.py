@@ -104,6 +104,9 @@ def load_django(block: Block) -> types.ModuleType:
     sys.modules[name] = module
     sys.modules[f"{PACKAGE}.views"] = module
     package.views = module
+    from tests.examples.django_app.given import GIVEN
+
+    module.__dict__.update(GIVEN)
     source = "\n".join(b.code for b in chain(block))
     exec(
         compile(source, f"learn/content/lessons/{block.file} (block {block.index})", "exec"),

@@ -47,10 +47,7 @@ def base_url(request):
     block: Block = request.param
     target = block.get("against")
     if target == "lab":
-        request.getfixturevalue("transactional_db")
-        settings = request.getfixturevalue("settings")
-        settings.LAB_RATE_LIMIT = 10_000
-        return request.getfixturevalue("live_server").url.replace("localhost", "127.0.0.1")
+        return request.getfixturevalue("lab").replace("localhost", "127.0.0.1")
     node = request.getfixturevalue("node_examples")
     return f"http://127.0.0.1:{node.start(find(block, target))}"
 

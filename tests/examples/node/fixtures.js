@@ -72,6 +72,8 @@ function fixtures(example) {
   const db = database(seed);
   return {
     db,
+    // informational: the slow part of building a page
+    renderDashboard: async () => '<!doctype html><title>Dashboard</title><h1>Dashboard</h1>',
   };
 }
 
