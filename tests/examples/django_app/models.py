@@ -13,5 +13,16 @@ class ExampleModel(models.Model):
         abstract = True
         app_label = "examples"
 
+    def __str__(self) -> str:
+        return f"{type(self).__name__} {self.pk}"
+
 
 MODELS: list[type[models.Model]] = []
+
+
+class Account(ExampleModel):
+    email = models.EmailField()
+    name = models.CharField(max_length=100, blank=True)
+
+
+MODELS.append(Account)

@@ -5,7 +5,12 @@ from django.db import connection
 
 from tests.examples.django_app import models
 
-SEEDS = {}
+
+def success() -> None:
+    models.Account.objects.create(id=17, email="ada@example.com", name="Ada")
+
+
+SEEDS = {"success": success}
 
 
 def plant(name: str) -> None:

@@ -7,6 +7,10 @@
 
 // Rows each lesson's exchanges assume. Ids count up from the highest seeded one.
 const SEEDS = {
+  success: {
+    users: [{ id: 17, email: 'ada@example.com', name: 'Ada' }],
+    jobs: ['5c1a'],
+  },
 };
 
 class Collection {
@@ -70,8 +74,17 @@ function database(seed = {}) {
 function fixtures(example) {
   const seed = SEEDS[example.seed || example.slug] || {};
   const db = database(seed);
+  const jobIds = [...(seed.jobs || [])];
+  let jobCount = 0;
   return {
     db,
+    // a job queue: add() hands back the job, with the ids the lesson's exchanges show
+    queue: {
+      async add(name, data) {
+        jobCount += 1;
+        return { id: jobIds.shift() ?? String(jobCount), name, data };
+      },
+    },
     // informational: the slow part of building a page
     renderDashboard: async () => '<!doctype html><title>Dashboard</title><h1>Dashboard</h1>',
   };

@@ -23,6 +23,15 @@ console.log = console.error;
 console.info = console.error;
 
 const manifest = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+
+// Examples run in a scratch directory holding the files they serve: express.static('media')
+// finds a 146,515-byte media/talk.mp4 there, the size the lessons' range exchanges show.
+const os = require('node:os');
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lesson-examples-'));
+fs.mkdirSync(path.join(scratch, 'media'));
+fs.writeFileSync(path.join(scratch, 'media', 'talk.mp4'), Buffer.alloc(146515, 7));
+process.chdir(scratch);
+process.on('exit', () => fs.rmSync(scratch, { recursive: true, force: true }));
 const byKey = new Map(manifest.map((example) => [example.key, example]));
 const running = new Map(); // key -> servers
 const originalListen = net.Server.prototype.listen;
@@ -116,6 +125,6 @@ const control = http.createServer(async (req, res) => {
 originalListen.call(control, 0, '127.0.0.1', () => {
   process.stdout.write(JSON.stringify({ control: control.address().port }) + '\n');
 });
-process.stdin.on('end', () => process.exit(0));
+process.stdin.on('end', () => process.exit(0)); // 'exit' removes the scratch directory
 process.stdin.on('close', () => process.exit(0));
 process.stdin.resume();
