@@ -304,7 +304,8 @@ def send(request: Request, port: int, *, host: str = "127.0.0.1", timeout: float
                 return Actual(status, response_headers, data, interim)
         finally:
             if sender is not None:
-                sock.shutdown(socket.SHUT_RDWR)
+                with contextlib.suppress(OSError):  # already closed by the server
+                    sock.shutdown(socket.SHUT_RDWR)
                 sender.join(timeout=5)
 
 

@@ -34,8 +34,11 @@ ANNOTATION = re.compile(r"<!-- example:(?P<spec>.*?)-->[ \t]*\n", re.DOTALL)
 KEYS = {
     "django": {"id", "urls", "middleware", "settings", "continues", "module", "seed"},
     "express": {"id", "continues", "seed", "env"},
-    "http": {"id", "against", "body", "headers", "seed", "settings"},
-    "fetch": {"id", "route", "respond", "given", "check", "navigates", "throws", "continues"},
+    "http": {"id", "against", "body", "seed", "settings", "csrf"},
+    "fetch": {
+        *("id", "route", "respond", "given", "check", "navigates", "throws", "continues"),
+        *("origin", "page"),
+    },
     "curl": {"id", "against", "origin", "seed"},
     "fragment": {"id", "why"},
 }

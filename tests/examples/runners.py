@@ -138,10 +138,20 @@ def urlconf(block: Block, module: types.ModuleType) -> types.ModuleType:
     return conf
 
 
-def django_send(request: Request) -> Actual:
-    """Replay the lesson's request against the mounted views with Django's test client."""
+def django_send(request: Request, *, csrf: bool = False) -> Actual:
+    """Replay the lesson's request against the mounted views with Django's test client.
+
+    With `csrf`, the request also carries a CSRF cookie and token, as a form the site served
+    would; the lessons leave that pair out of their exchanges.
+    """
     client = Client(enforce_csrf_checks=True, raise_request_exception=False)
     headers = {}
+    if csrf:
+        from django.middleware.csrf import _get_new_csrf_string
+
+        secret = _get_new_csrf_string()
+        client.cookies["csrftoken"] = secret
+        headers["X-CSRFToken"] = secret
     extra = {}
     for name, value in request.headers:
         lower = name.lower()

@@ -9,7 +9,8 @@ In `given`/`check`/`route`, `{cross}` is this site under another origin
 (http://127.0.0.1:PORT, so Chromium applies CORS for real) and `{express:ID}` is the origin of a
 running Express example. A `console.log(x); // 404` line must log what its comment starts with.
 `throws="TypeError"` says the block is expected to throw; `navigates=/login` that it sends the
-page there.
+page there; `page=` that it runs on another page than the lab's (an Express example's, say),
+and `origin=https://www.example.com` that the lesson's comments show that page's URLs there.
 """
 
 import json
@@ -139,7 +140,7 @@ def script(block: Block, site: str, node_ports: dict[str, int]) -> str:
 
 def node_ports_for(block: Block, request) -> dict[str, int]:
     wanted = set()
-    for text in block.all("given") + block.all("check") + block.all("route"):
+    for text in block.all("given") + block.all("check") + block.all("route") + block.all("page"):
         wanted.update(re.findall(r"\{express:([\w/-]+)\}", text))
     if not wanted:
         return {}
@@ -158,9 +159,11 @@ def test_fetch_example_behaves_as_the_lesson_says(block: Block, page: Page, lab,
             lambda r: r.fulfill(body=BLANK, content_type="text/html"),
         )
     route_to(page, block, site, node_ports)
-    # A page the site really serves (one Playwright made up would not count as a loopback
+    # A page a server really serves (one Playwright made up would not count as a loopback
     # address, and Chromium would stop it reaching the other loopback origins).
-    page.goto(site + "/lab/api/echo")
+    start = fill(block.get("page", "{site}/lab/api/echo"), site, node_ports)
+    page.goto(start)
+    here = re.match(r"https?://[^/]+", start)[0]
     source = script(block, site, node_ports)
     if destination:
         with page.expect_navigation(timeout=10_000):
@@ -177,7 +180,7 @@ def test_fetch_example_behaves_as_the_lesson_says(block: Block, page: Page, lab,
             f"{block.where} threw:\n{result['error']}\nlogs: {result['logs']}"
         )
     promised = expected_logs("\n".join(b.code for b in chain(block)))
-    logs = result["logs"]
+    logs = [line.replace(here, block.get("origin", here)) for line in result["logs"]]
     assert len(logs) >= len([p for p in promised if p is not None]), (
         f"{block.where}: expected logs {promised}, got {logs}"
     )

@@ -62,7 +62,7 @@ def test_django_example_answers_as_the_lesson_shows(pair, example_tables):
     with override_settings(ROOT_URLCONF=conf.__name__, **values):
         seeds.plant(shown.get("seed") or server.get("seed") or server.slug)
         for step in exchange.parse(shown.code):
-            actual = django_send(step.request)
+            actual = django_send(step.request, csrf=shown.get("csrf") == "token")
             problems = exchange.check(step, actual, body_mode=shown.get("body", "exact"))
             assert not problems, report(shown, server, step.request, problems, actual)
 

@@ -10,4 +10,11 @@ def build_context(request) -> dict:
     return {"user": request.user}
 
 
-GIVEN = {"build_context": build_context}
+def save_order(data):
+    """Store an order from the posted form; the new Order."""
+    from tests.examples.django_app.models import Order
+
+    return Order.objects.create(sku=data.get("sku", ""), qty=int(data.get("qty") or 1))
+
+
+GIVEN = {"build_context": build_context, "save_order": save_order}

@@ -26,3 +26,11 @@ class Account(ExampleModel):
 
 
 MODELS.append(Account)
+
+
+class Order(ExampleModel):
+    sku = models.CharField(max_length=20)
+    qty = models.PositiveIntegerField(default=1)
+
+
+MODELS.append(Order)

@@ -10,7 +10,11 @@ def success() -> None:
     models.Account.objects.create(id=17, email="ada@example.com", name="Ada")
 
 
-SEEDS = {"success": success}
+def redirection() -> None:
+    models.Order.objects.create(id=8811, sku="A-99", qty=1)
+
+
+SEEDS = {"success": success, "redirection": redirection}
 
 
 def plant(name: str) -> None:

@@ -11,6 +11,10 @@ const SEEDS = {
     users: [{ id: 17, email: 'ada@example.com', name: 'Ada' }],
     jobs: ['5c1a'],
   },
+  redirection: {
+    orders: [{ id: 8811, sku: 'A-99', qty: 1 }],
+    catalog: [{ id: 'current', version: 42, items: [] }],
+  },
 };
 
 class Collection {
@@ -85,6 +89,8 @@ function fixtures(example) {
         return { id: jobIds.shift() ?? String(jobCount), name, data };
       },
     },
+    // store an order from a posted form; the new order, with its id
+    createOrder: async (data) => db.orders.insert({ ...data }),
     // informational: the slow part of building a page
     renderDashboard: async () => '<!doctype html><title>Dashboard</title><h1>Dashboard</h1>',
   };
