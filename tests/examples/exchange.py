@@ -259,6 +259,18 @@ def _read_body(sock_file, method: str, status: int, headers: list[tuple[str, str
     return sock_file.read()
 
 
+SIZED = re.compile(r"\((?P<size>\d+) KB of [^)]*\)")
+
+
+def expand(value: str) -> str:
+    """A header value described as "... (32 KB of cookies)" is sent at that size."""
+    match = SIZED.search(value)
+    if not match:
+        return value
+    start = value[: match.start()].rstrip()
+    return start + " " + "x" * (int(match["size"]) * 1024 - len(start))
+
+
 def send(request: Request, port: int, *, host: str = "127.0.0.1", timeout: float = 10) -> Actual:
     """Send the lesson's request to 127.0.0.1:port; read interim responses and the final one.
 
@@ -266,7 +278,7 @@ def send(request: Request, port: int, *, host: str = "127.0.0.1", timeout: float
     from the Content-Length, say) is heard, as a real client would hear it.
     """
     body = request.body_bytes() if (request.body or request.header("Content-Length")) else b""
-    headers = list(request.headers)
+    headers = [(name, expand(value)) for name, value in request.headers]
     if request.header("Host") is None:
         headers.insert(0, ("Host", "localhost"))
     if body and request.header("Content-Length") is None:

@@ -33,8 +33,8 @@ ANNOTATION = re.compile(r"<!-- example:(?P<spec>.*?)-->[ \t]*\n", re.DOTALL)
 # Keys each runner understands; anything else is a typo worth failing on.
 KEYS = {
     "django": {"id", "urls", "middleware", "settings", "continues", "module", "seed"},
-    "express": {"id", "continues", "seed", "env"},
-    "http": {"id", "against", "body", "seed", "settings", "csrf"},
+    "express": {"id", "continues", "seed", "env", "mount"},
+    "http": {"id", "against", "body", "seed", "settings", "csrf", "after"},
     "fetch": {
         *("id", "route", "respond", "given", "check", "navigates", "throws", "continues"),
         *("origin", "page"),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.test import Client
 from django.urls import include, path
+from django.utils.http import http_date
 
 from tests.examples.exchange import Actual, Request
 from tests.examples.lessons import Block, blocks, chain
@@ -171,7 +172,10 @@ def django_send(request: Request, *, csrf: bool = False) -> Actual:
         **extra,
     )
     content = b"".join(response.streaming_content) if response.streaming else response.content
-    return Actual(response.status_code, list(response.headers.items()), content)
+    headers = list(response.headers.items())
+    if "Date" not in response.headers:  # the WSGI server in front of Django adds it
+        headers.append(("Date", http_date()))
+    return Actual(response.status_code, headers, content)
 
 
 # Express ----------------------------------------------------------------------------------
@@ -237,6 +241,7 @@ def start_node() -> NodeExamples:
                 "line": block.line,
                 "code": "\n".join(b.code for b in chain(block)),
                 "seed": block.get("seed"),
+                "mount": block.get("mount"),
                 "env": block.all("env"),
             }
         )

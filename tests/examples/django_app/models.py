@@ -34,3 +34,42 @@ class Order(ExampleModel):
 
 
 MODELS.append(Order)
+
+
+class Invoice(ExampleModel):
+    title = models.CharField(max_length=100, blank=True)
+    owner_id = models.IntegerField(null=True)
+
+
+MODELS.append(Invoice)
+
+
+class ApiToken(ExampleModel):
+    key = models.CharField(max_length=64, unique=True)
+    # No database constraint: flushing the site's auth tables must not trip over this table.
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, db_constraint=False)
+
+
+MODELS.append(ApiToken)
+
+
+class Article(ExampleModel):
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField()
+
+    def as_dict(self) -> dict:
+        return {"id": self.pk, "title": self.title, "body": self.body, "version": self.version}
+
+    def update_from(self, data: dict) -> None:
+        from django.utils import timezone
+
+        self.title = data.get("title", self.title)
+        self.body = data.get("body", self.body)
+        self.version += 1
+        self.updated_at = timezone.now()
+        self.save()
+
+
+MODELS.append(Article)

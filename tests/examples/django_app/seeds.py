@@ -14,7 +14,39 @@ def redirection() -> None:
     models.Order.objects.create(id=8811, sku="A-99", qty=1)
 
 
-SEEDS = {"success": success, "redirection": redirection}
+def client_errors() -> None:
+    models.Invoice.objects.create(id=42, title="Q3", owner_id=7)
+
+
+def tokens() -> None:
+    """A viewer and an admin, each with an API token named after the role."""
+    from django.contrib.auth.models import User
+
+    viewer = User.objects.create_user("viewer", id=7)
+    admin = User.objects.create_superuser("admin", id=1)
+    models.ApiToken.objects.create(key="viewer-token", user=viewer)
+    models.ApiToken.objects.create(key="admin-token", user=admin)
+
+
+def caching() -> None:
+    from datetime import UTC, datetime
+
+    models.Article.objects.create(
+        id=7,
+        title="Status codes",
+        body="...",
+        version=42,
+        updated_at=datetime(2025, 3, 4, 9, 30, tzinfo=UTC),
+    )
+
+
+SEEDS = {
+    "401-vs-403": tokens,
+    "caching-and-conditional-requests": caching,
+    "success": success,
+    "redirection": redirection,
+    "client-errors": client_errors,
+}
 
 
 def plant(name: str) -> None:

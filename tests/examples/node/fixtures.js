@@ -11,6 +11,12 @@ const SEEDS = {
     users: [{ id: 17, email: 'ada@example.com', name: 'Ada' }],
     jobs: ['5c1a'],
   },
+  'caching-and-conditional-requests': {
+    articles: [{
+      id: 7, title: 'Status codes', body: '...', version: 42,
+      updatedAt: new Date('2025-03-04T09:30:00Z'),
+    }],
+  },
   redirection: {
     orders: [{ id: 8811, sku: 'A-99', qty: 1 }],
     catalog: [{ id: 'current', version: 42, items: [] }],
@@ -73,6 +79,15 @@ function database(seed = {}) {
   });
 }
 
+// Secrets the examples read from the environment, as a deployment would set them.
+process.env.JWT_SECRET ??= 'example-secret-for-tests';
+
+// The API tokens the lessons' exchanges send (the lab uses the same names).
+const TOKENS = {
+  'viewer-token': { user: { id: 7, roles: ['viewer'] } },
+  'admin-token': { user: { id: 1, roles: ['admin'] } },
+};
+
 // Every name an example may use without defining it. Only the ones an example mentions (and
 // does not define itself) are handed to it.
 function fixtures(example) {
@@ -91,6 +106,12 @@ function fixtures(example) {
     },
     // store an order from a posted form; the new order, with its id
     createOrder: async (data) => db.orders.insert({ ...data }),
+    // a token check: the session for a known token, null for a missing or invalid one
+    verifyToken: (token) => TOKENS[token] || null,
+    deleteProject: (req, res) => res.sendStatus(204),
+    // route handlers the lessons name and leave to the reader
+    search: (req, res) => res.json({ results: [] }),
+    updateInvoice: (req, res) => res.json({ id: Number(req.params.id), ...req.body }),
     // informational: the slow part of building a page
     renderDashboard: async () => '<!doctype html><title>Dashboard</title><h1>Dashboard</h1>',
   };

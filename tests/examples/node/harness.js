@@ -46,18 +46,24 @@ function uses(code, name) {
 }
 
 function source(example, given) {
+  let code = example.code;
+  if (example.mount) {
+    // A Next.js API route: its default export is the handler; Next hands it Node's req and res
+    // with status() and json() helpers, which Express's req and res also have.
+    code = code.replace(/^export default (async )?function/m, 'module.exports.__handler = $1function');
+  }
   const lines = [`const __given = globalThis.__exampleGiven;`];
   for (const name of Object.keys(given)) {
     if (uses(example.code, name) && !declares(example.code, name)) {
       lines.push(`const ${name} = __given[${JSON.stringify(name)}];`);
     }
   }
-  if (!declares(example.code, 'express')) lines.push(`const express = require('express');`);
-  if (!declares(example.code, 'app') && uses(example.code, 'app')) lines.push('const app = express();');
+  if (!declares(code, 'express')) lines.push(`const express = require('express');`);
+  if (!declares(code, 'app') && uses(code, 'app')) lines.push('const app = express();');
   // One line of prelude, so the example's own line numbers stay right in stack traces.
   const prelude = lines.join(' ');
   const postlude = `\n;module.exports.__app = typeof app === 'undefined' ? undefined : app;\n`;
-  return `${prelude}\n${example.code}${postlude}`;
+  return `${prelude}\n${code}${postlude}`;
 }
 
 async function stop(key) {
@@ -88,6 +94,9 @@ async function start(key) {
     m.filename = filename;
     m.paths = Module._nodeModulePaths(__dirname);
     m._compile(source(example, given), filename);
+    if (example.mount) {
+      m.exports.__app = require('express')().all(example.mount, m.exports.__handler);
+    }
     if (!captured.length) {
       const app = m.exports.__app;
       if (!app) throw new Error(`${example.file} line ${example.line}: the example defines no app and starts no server`);
