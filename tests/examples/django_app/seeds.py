@@ -40,8 +40,16 @@ def caching() -> None:
     )
 
 
+def redirects_and_methods() -> None:
+    from django.contrib.auth.models import User
+
+    models.Order.objects.create(id=8811, sku="A-99", qty=1)
+    User.objects.create_user("ada", password="correct-horse")
+
+
 SEEDS = {
     "401-vs-403": tokens,
+    "redirects-and-methods": redirects_and_methods,
     "caching-and-conditional-requests": caching,
     "success": success,
     "redirection": redirection,

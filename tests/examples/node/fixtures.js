@@ -17,6 +17,9 @@ const SEEDS = {
       updatedAt: new Date('2025-03-04T09:30:00Z'),
     }],
   },
+  'redirects-and-methods': {
+    orders: [{ id: 8811, sku: 'A-99', qty: 1 }],
+  },
   redirection: {
     orders: [{ id: 8811, sku: 'A-99', qty: 1 }],
     catalog: [{ id: 'current', version: 42, items: [] }],
@@ -109,6 +112,10 @@ function fixtures(example) {
     // a token check: the session for a known token, null for a missing or invalid one
     verifyToken: (token) => TOKENS[token] || null,
     deleteProject: (req, res) => res.sendStatus(204),
+    // a password check: the user, or null
+    checkPassword: async (username, password) =>
+      (username === 'ada' && password === 'correct-horse' ? { id: 3, username } : null),
+    startSession: (res, user) => res.cookie('session', `session-of-${user.id}`, { httpOnly: true }),
     // route handlers the lessons name and leave to the reader
     search: (req, res) => res.json({ results: [] }),
     updateInvoice: (req, res) => res.json({ id: Number(req.params.id), ...req.body }),

@@ -1,0 +1,11 @@
+"""Forms the lessons' Django examples import (`from .forms import OrderForm`)."""
+
+from django import forms
+
+from tests.examples.django_app import models
+
+
+class OrderForm(forms.ModelForm):
+    class Meta:
+        model = models.Order
+        fields = ["sku", "qty"]
