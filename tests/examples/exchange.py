@@ -172,8 +172,23 @@ def _subset(shown, actual) -> bool:
     return shown == actual
 
 
-def compare(shown: Response, actual: Actual, *, body_mode: str = "exact") -> list[str]:
-    """The differences between the response a lesson shows and the one the server sent."""
+def _blank(data, fields: set[str]):
+    """The JSON with the values of `fields` replaced by their type (ids made per request)."""
+    if isinstance(data, dict):
+        return {k: type(v).__name__ if k in fields else _blank(v, fields) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_blank(v, fields) for v in data]
+    return data
+
+
+def compare(
+    shown: Response, actual: Actual, *, body_mode: str = "exact", varies: set[str] = frozenset()
+) -> list[str]:
+    """The differences between the response a lesson shows and the one the server sent.
+
+    `varies` names JSON members whose values change with every request (an error id): they
+    must be there, with a value of the same type.
+    """
     problems: list[str] = []
     if shown.status != actual.status:
         problems.append(f"status: the lesson shows {shown.status}, the server sent {actual.status}")
@@ -208,6 +223,7 @@ def compare(shown: Response, actual: Actual, *, body_mode: str = "exact") -> lis
         except ValueError:
             problems.append(f"body: the lesson shows JSON, the server sent {text[:200]!r}")
             return problems
+        shown_json, got_json = _blank(shown_json, varies), _blank(got_json, varies)
         same = _subset(shown_json, got_json) if body_mode == "subset" else shown_json == got_json
         if not same:
             problems.append(f"body: the lesson shows {shown_json}, the server sent {got_json}")
@@ -332,7 +348,9 @@ def wait_for_port(port: int, seconds: float = 10) -> None:
     raise ExchangeError(f"nothing listens on 127.0.0.1:{port}")
 
 
-def check(exchange: Exchange, actual: Actual, *, body_mode: str = "exact") -> list[str]:
+def check(
+    exchange: Exchange, actual: Actual, *, body_mode: str = "exact", varies: str = ""
+) -> list[str]:
     """Compare the whole exchange: interim responses first, then the final one."""
     problems = []
     shown_interim = [r.status for r in exchange.interim]
@@ -344,4 +362,5 @@ def check(exchange: Exchange, actual: Actual, *, body_mode: str = "exact") -> li
             f"interim {shown.status}: {p}"
             for p in compare(shown, Actual(shown.status, headers, b""), body_mode="any")
         ]
-    return problems + compare(exchange.final, actual, body_mode=body_mode)
+    fields = {name for name in varies.split(",") if name}
+    return problems + compare(exchange.final, actual, body_mode=body_mode, varies=fields)

@@ -69,7 +69,9 @@ def test_django_example_answers_as_the_lesson_shows(pair, example_tables):
             django_send(steps[0].request, csrf=shown.get("csrf") == "token")
         for step in steps:
             actual = django_send(step.request, csrf=shown.get("csrf") == "token")
-            problems = exchange.check(step, actual, body_mode=shown.get("body", "exact"))
+            problems = exchange.check(
+                step, actual, body_mode=shown.get("body", "exact"), varies=shown.get("varies", "")
+            )
             assert not problems, report(shown, server, step.request, problems, actual)
 
 
@@ -82,5 +84,7 @@ def test_express_example_answers_as_the_lesson_shows(pair, node_examples):
         exchange.send(steps[0].request, port)
     for step in steps:
         actual = exchange.send(step.request, port)
-        problems = exchange.check(step, actual, body_mode=shown.get("body", "exact"))
+        problems = exchange.check(
+            step, actual, body_mode=shown.get("body", "exact"), varies=shown.get("varies", "")
+        )
         assert not problems, report(shown, server, step.request, problems, actual)

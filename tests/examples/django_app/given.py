@@ -17,4 +17,16 @@ def save_order(data):
     return Order.objects.create(sku=data.get("sku", ""), qty=int(data.get("qty") or 1))
 
 
-GIVEN = {"build_context": build_context, "save_order": save_order}
+def reserve_stock(sku: str, qty: int) -> None:
+    """The shop's stock check: everything is sold out, so it raises the example's OutOfStock."""
+    import sys
+
+    views = sys.modules["tests.examples.django_app.views"]
+    raise views.OutOfStock(f"{sku} is out of stock")
+
+
+GIVEN = {
+    "reserve_stock": reserve_stock,
+    "build_context": build_context,
+    "save_order": save_order,
+}

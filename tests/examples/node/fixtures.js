@@ -20,6 +20,7 @@ const SEEDS = {
   'redirects-and-methods': {
     orders: [{ id: 8811, sku: 'A-99', qty: 1 }],
   },
+  'server-errors': { down: ['orders'] }, // the orders database has crashed
   redirection: {
     orders: [{ id: 8811, sku: 'A-99', qty: 1 }],
     catalog: [{ id: 'current', version: 42, items: [] }],
@@ -71,12 +72,26 @@ class Collection {
   }
 }
 
+// A collection whose database is down: every call fails as a lost connection would.
+class Unreachable {
+  constructor(name) {
+    return new Proxy({}, {
+      get: () => async () => {
+        throw new Error(`connect ECONNREFUSED 10.0.0.5:5432 (reading ${name})`);
+      },
+    });
+  }
+}
+
 function database(seed = {}) {
   const collections = {};
+  const down = new Set(seed.down || []);
   return new Proxy(collections, {
     get(target, name) {
       if (typeof name !== 'string') return undefined;
-      if (!target[name]) target[name] = new Collection(seed[name] || []);
+      if (!target[name]) {
+        target[name] = down.has(name) ? new Unreachable(name) : new Collection(seed[name] || []);
+      }
       return target[name];
     },
   });
@@ -116,6 +131,8 @@ function fixtures(example) {
     checkPassword: async (username, password) =>
       (username === 'ada' && password === 'correct-horse' ? { id: 3, username } : null),
     startSession: (res, user) => res.cookie('session', `session-of-${user.id}`, { httpOnly: true }),
+    // your own error class for "no such thing"
+    NotFoundError: class NotFoundError extends Error {},
     // route handlers the lessons name and leave to the reader
     search: (req, res) => res.json({ results: [] }),
     updateInvoice: (req, res) => res.json({ id: Number(req.params.id), ...req.body }),
