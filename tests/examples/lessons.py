@@ -37,12 +37,23 @@ KEYS = {
     "http": {"id", "against", "body", "seed", "settings", "csrf", "after", "varies"},
     "fetch": {
         *("id", "route", "respond", "given", "check", "navigates", "throws", "continues"),
-        *("origin", "page"),
+        *("origin", "page", "rewrite"),
     },
     "curl": {"id", "against", "origin", "seed"},
     "fragment": {"id", "why"},
 }
-REPEATABLE = {"urls", "route", "respond", "check", "middleware", "settings", "against", "given"}
+REPEATABLE = {
+    "urls",
+    "route",
+    "respond",
+    "check",
+    "middleware",
+    "settings",
+    "against",
+    "given",
+    "rewrite",
+    "env",
+}
 
 
 class AnnotationError(ValueError):

@@ -189,9 +189,10 @@ class NodeExamples:
         self.control = control
         self.manifest = manifest
 
-    def start(self, block: Block) -> int:
-        """(Re)start the example with fresh fixtures; the port it now listens on."""
-        url = f"http://127.0.0.1:{self.control}/start?key={urllib.parse.quote(block.key, safe='')}"
+    def start(self, block: Block, env: dict[str, str] | None = None) -> int:
+        """(Re)start the example with fresh fixtures (and `env`); the port it now listens on."""
+        query = urllib.parse.urlencode({"key": block.key, "env": json.dumps(env or {})})
+        url = f"http://127.0.0.1:{self.control}/start?{query}"
         try:
             with urllib.request.urlopen(
                 urllib.request.Request(url, method="POST"), timeout=20
@@ -242,7 +243,6 @@ def start_node() -> NodeExamples:
                 "code": "\n".join(b.code for b in chain(block)),
                 "seed": block.get("seed"),
                 "mount": block.get("mount"),
-                "env": block.all("env"),
             }
         )
     handle, name = tempfile.mkstemp(prefix="express-examples-", suffix=".json")

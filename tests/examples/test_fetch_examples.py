@@ -4,7 +4,9 @@ Each block runs inside an async function on a page of the live site (http://loca
 after its `given=` statements and before its `check=` statements, which see its variables.
 `route="/api/users/42 -> /lab/api/status/404"` answers a URL the lesson uses with what the lab
 answers at the other path (redirects included, so the browser follows them itself);
-`respond=<http block id>` answers it with the final response an `http` block shows.
+`respond=<http block id>` answers it with the final response an `http` block shows;
+`rewrite="https://api.example -> {express:ID}"` replaces a host the code names with a local one
+(a route cannot stand in for another origin: Playwright relaxes CORS on what it fulfils).
 In `given`/`check`/`route`, `{cross}` is this site under another origin
 (http://127.0.0.1:PORT, so Chromium applies CORS for real) and `{express:ID}` is the origin of a
 running Express example. A `console.log(x); // 404` line must log what its comment starts with.
@@ -112,6 +114,9 @@ def _matcher(pattern: str, site: str):
 
 def script(block: Block, site: str, node_ports: dict[str, int]) -> str:
     code = "\n".join(b.code for b in chain(block))
+    for spec in block.all("rewrite"):  # a host the lesson writes, served locally here
+        written, _, local = (part.strip() for part in fill(spec, site, node_ports).partition("->"))
+        code = code.replace(written, local)
     code = re.sub(r"^export (default )?", "", code, flags=re.MULTILINE)
     given = "\n".join(fill(g, site, node_ports) for g in block.all("given"))
     checks = "\n".join(fill(c, site, node_ports) for c in block.all("check"))
@@ -140,12 +145,19 @@ def script(block: Block, site: str, node_ports: dict[str, int]) -> str:
 
 def node_ports_for(block: Block, request) -> dict[str, int]:
     wanted = set()
-    for text in block.all("given") + block.all("check") + block.all("route") + block.all("page"):
+    keys = ("given", "check", "route", "page", "rewrite")
+    for text in (value for key in keys for value in block.all(key)):
         wanted.update(re.findall(r"\{express:([\w/-]+)\}", text))
     if not wanted:
         return {}
     node = request.getfixturevalue("node_examples")
-    return {name: node.start(find(block, name)) for name in wanted}
+    site = request.getfixturevalue("lab")
+    ports = {}
+    for name in sorted(wanted):
+        server = find(block, name)
+        env = dict(e.replace("{site}", site).split("=", 1) for e in server.all("env"))
+        ports[name] = node.start(server, env=env)
+    return ports
 
 
 @pytest.mark.parametrize("block", FETCH, ids=[b.key for b in FETCH])

@@ -3,7 +3,8 @@
 // Usage: node harness.js <manifest.json>. The manifest lists examples as
 // {key, slug, file, line, code, inject, seed}. The harness prints one JSON line,
 // {"control": <port>}, then serves a control API on that port:
-//   POST /start?key=<key>  (re)loads the example with fresh fixtures; answers {"port": n}.
+//   POST /start?key=<key>&env=<json>  (re)loads the example with fresh fixtures (and those
+//   environment variables); answers {"port": n}.
 // Each example is compiled as a CommonJS module whose require() resolves from this directory
 // (so `require('express')` finds the pinned package), with the names it uses but does not
 // define (`app`, `express`, your data layer `db`, ...) supplied first. Whatever the example
@@ -34,6 +35,7 @@ process.chdir(scratch);
 process.on('exit', () => fs.rmSync(scratch, { recursive: true, force: true }));
 const byKey = new Map(manifest.map((example) => [example.key, example]));
 const running = new Map(); // key -> servers
+const envGiven = new Set(); // environment variables the last start set
 const originalListen = net.Server.prototype.listen;
 
 function declares(code, name) {
@@ -76,10 +78,16 @@ async function stop(key) {
   })));
 }
 
-async function start(key) {
+async function start(key, env = {}) {
   const example = byKey.get(key);
   if (!example) throw new Error(`no example ${key}`);
   await stop(key);
+  for (const name of envGiven) delete process.env[name]; // nothing carries over between starts
+  envGiven.clear();
+  for (const [name, value] of Object.entries(env)) { // as a deployment would set it (APP_ORIGIN)
+    process.env[name] = value;
+    envGiven.add(name);
+  }
   const given = fixtures(example);
   const captured = [];
   net.Server.prototype.listen = function listen(...args) {
@@ -120,7 +128,8 @@ const control = http.createServer(async (req, res) => {
   const url = new URL(req.url, 'http://127.0.0.1');
   try {
     if (req.method === 'POST' && url.pathname === '/start') {
-      const port = await start(url.searchParams.get('key'));
+      const env = JSON.parse(url.searchParams.get('env') || '{}');
+      const port = await start(url.searchParams.get('key'), env);
       res.writeHead(200, { 'Content-Type': 'application/json' });
       return res.end(JSON.stringify({ port }));
     }
