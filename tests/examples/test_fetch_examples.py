@@ -7,6 +7,7 @@ answers at the other path (redirects included, so the browser follows them itsel
 `respond=<http block id>` answers it with the final response an `http` block shows;
 `rewrite="https://api.example -> {express:ID}"` replaces a host the code names with a local one
 (a route cannot stand in for another origin: Playwright relaxes CORS on what it fulfils).
+`queryCore()` imports the pinned @tanstack/query-core (React Query's engine) into the page.
 In `given`/`check`/`route`, `{cross}` is this site under another origin
 (http://127.0.0.1:PORT, so Chromium applies CORS for real) and `{express:ID}` is the origin of a
 running Express example. A `console.log(x); // 404` line must log what its comment starts with.
@@ -17,12 +18,14 @@ and `origin=https://www.example.com` that the lesson's comments show that page's
 
 import json
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page
 
 from tests.examples import exchange
 from tests.examples.lessons import Block, blocks, chain, find
+from tests.examples.runners import NODE_DIR, node_packages
 
 pytestmark = [pytest.mark.browser]
 
@@ -78,7 +81,7 @@ def fill(text: str, site: str, node_ports: dict[str, int]) -> str:
 def route_to(page: Page, block: Block, site: str, node_ports: dict[str, int]) -> None:
     for spec in block.all("route"):
         pattern, _, target = (part.strip() for part in fill(spec, site, node_ports).partition("->"))
-        target = target if target.startswith("http") else site + target
+        target = target if target.startswith("http") or target == "abort" else site + target
         matcher = _matcher(pattern, site)
 
         page.route(matcher, _forward(target))
@@ -90,12 +93,31 @@ def route_to(page: Page, block: Block, site: str, node_ports: dict[str, int]) ->
 
 
 def _forward(target: str):
-    """Answer with what `target` answers, redirects included (the browser follows them)."""
+    """Answer with what `target` answers, redirects included (the browser follows them);
+    `abort` makes the request fail as a network error would."""
 
     def handler(route):
-        route.fulfill(response=route.fetch(url=target, max_redirects=0))
+        if target == "abort":
+            route.abort("connectionrefused")
+            return
+        try:
+            response = route.fetch(url=target, max_redirects=0)
+        except Exception:  # never leave the page waiting for an answer
+            route.abort("failed")
+            raise
+        route.fulfill(response=response)
 
     return handler
+
+
+def _node_module(route):
+    """Serve a file of the pinned npm packages, for examples that import a library (ESM)."""
+    relative = urlsplit(route.request.url).path.removeprefix("/__node_modules__/")
+    file = (NODE_DIR / "node_modules" / relative).resolve()
+    if not file.is_relative_to(NODE_DIR / "node_modules") or not file.is_file():
+        route.fulfill(status=404)
+        return
+    route.fulfill(body=file.read_bytes(), content_type="text/javascript")
 
 
 def _fulfil(shown: exchange.Response):
@@ -121,6 +143,9 @@ def script(block: Block, site: str, node_ports: dict[str, int]) -> str:
     given = "\n".join(fill(g, site, node_ports) for g in block.all("given"))
     checks = "\n".join(fill(c, site, node_ports) for c in block.all("check"))
     return f"""async () => {{
+  const timeout = new Promise((resolve) => setTimeout(
+    () => resolve({{ logs: [], error: 'the example did not finish within 20 s' }}), 20000));
+  return Promise.race([timeout, (async () => {{
   const logs = [];
   const console = {{
     ...globalThis.console,
@@ -132,6 +157,10 @@ def script(block: Block, site: str, node_ports: dict[str, int]) -> str:
     if (!condition) throw new Error('check failed: ' + message);
   }};
   const alert = (message) => logs.push('alert: ' + message);
+  const queryCore = () => {{ // what a bundler does: replace process.env.NODE_ENV, then import
+    globalThis.process ??= {{ env: {{ NODE_ENV: 'production' }} }};
+    return import('/__node_modules__/@tanstack/query-core/build/modern/index.js');
+  }};
   {given}
   try {{
 {code}
@@ -140,6 +169,7 @@ def script(block: Block, site: str, node_ports: dict[str, int]) -> str:
     return {{ logs, error: String(error && error.stack || error), name: error && error.name }};
   }}
   return {{ logs }};
+  }})()]);
 }}"""
 
 
@@ -171,6 +201,9 @@ def test_fetch_example_behaves_as_the_lesson_says(block: Block, page: Page, lab,
             lambda r: r.fulfill(body=BLANK, content_type="text/html"),
         )
     route_to(page, block, site, node_ports)
+    if "queryCore()" in "".join(block.all("given")):
+        node_packages()
+        page.route(site + "/__node_modules__/**", _node_module)
     # A page a server really serves (one Playwright made up would not count as a loopback
     # address, and Chromium would stop it reaching the other loopback origins).
     start = fill(block.get("page", "{site}/lab/api/echo"), site, node_ports)

@@ -73,3 +73,11 @@ class Article(ExampleModel):
 
 
 MODELS.append(Article)
+
+
+class Member(ExampleModel):
+    name = models.CharField(max_length=100)
+    email = models.EmailField(blank=True)
+
+
+MODELS.append(Member)

@@ -47,8 +47,14 @@ def redirects_and_methods() -> None:
     User.objects.create_user("ada", password="correct-horse")
 
 
+def fetch_lesson() -> None:
+    tokens()
+    models.Member.objects.create(id=7, name="Ada")
+
+
 SEEDS = {
     "401-vs-403": tokens,
+    "handling-statuses-in-fetch": fetch_lesson,
     "redirects-and-methods": redirects_and_methods,
     "caching-and-conditional-requests": caching,
     "success": success,

@@ -21,6 +21,9 @@ const SEEDS = {
     orders: [{ id: 8811, sku: 'A-99', qty: 1 }],
   },
   'server-errors': { down: ['orders'] }, // the orders database has crashed
+  'handling-statuses-in-fetch': {
+    users: [{ id: 7, name: 'Ada', email: 'ada@example.com' }],
+  },
   redirection: {
     orders: [{ id: 8811, sku: 'A-99', qty: 1 }],
     catalog: [{ id: 'current', version: 42, items: [] }],
@@ -127,6 +130,12 @@ function fixtures(example) {
     // a token check: the session for a known token, null for a missing or invalid one
     verifyToken: (token) => TOKENS[token] || null,
     deleteProject: (req, res) => res.sendStatus(204),
+    // middleware: req.user from a Bearer token (a missing or unknown token leaves it unset)
+    authenticate: (req, res, next) => {
+      const token = (req.get('Authorization') || '').replace(/^Bearer /i, '');
+      req.user = TOKENS[token]?.user;
+      next();
+    },
     // a password check: the user, or null
     checkPassword: async (username, password) =>
       (username === 'ada' && password === 'correct-horse' ? { id: 3, username } : null),
