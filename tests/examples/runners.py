@@ -189,9 +189,14 @@ class NodeExamples:
         self.control = control
         self.manifest = manifest
 
-    def start(self, block: Block, env: dict[str, str] | None = None) -> int:
-        """(Re)start the example with fresh fixtures (and `env`); the port it now listens on."""
-        query = urllib.parse.urlencode({"key": block.key, "env": json.dumps(env or {})})
+    def start(
+        self, block: Block, env: dict[str, str] | None = None, seed: str | None = None
+    ) -> int:
+        """(Re)start the example with fresh fixtures (`seed`, else its own) and `env`; the port
+        it now listens on."""
+        query = urllib.parse.urlencode(
+            {"key": block.key, "env": json.dumps(env or {}), "seed": seed or ""}
+        )
         url = f"http://127.0.0.1:{self.control}/start?{query}"
         try:
             with urllib.request.urlopen(

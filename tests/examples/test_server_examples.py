@@ -78,7 +78,7 @@ def test_django_example_answers_as_the_lesson_shows(pair, example_tables):
 @pytest.mark.parametrize("pair", EXPRESS, ids=[pair_id(p) for p in EXPRESS])
 def test_express_example_answers_as_the_lesson_shows(pair, node_examples):
     shown, server = pair
-    port = node_examples.start(server)
+    port = node_examples.start(server, seed=shown.get("seed"))
     steps = exchange.parse(shown.code)
     for _ in range(int(shown.get("after", "0"))):  # the shown request comes after N others
         exchange.send(steps[0].request, port)

@@ -9,3 +9,9 @@ class OrderForm(forms.ModelForm):
     class Meta:
         model = models.Order
         fields = ["sku", "qty"]
+
+
+class UserForm(forms.ModelForm):
+    class Meta:
+        model = models.Account
+        fields = ["email", "name"]

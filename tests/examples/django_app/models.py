@@ -23,6 +23,7 @@ MODELS: list[type[models.Model]] = []
 class Account(ExampleModel):
     email = models.EmailField()
     name = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
 
 
 MODELS.append(Account)
@@ -81,3 +82,11 @@ class Member(ExampleModel):
 
 
 MODELS.append(Member)
+
+
+class ExportJob(ExampleModel):
+    params = models.JSONField(default=dict)
+    status = models.CharField(max_length=20, default="queued")
+
+
+MODELS.append(ExportJob)

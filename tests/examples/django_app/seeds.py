@@ -52,8 +52,19 @@ def fetch_lesson() -> None:
     models.Member.objects.create(id=7, name="Ada")
 
 
+def apis() -> None:
+    models.Account.objects.create(id=123, email="ana@example.com", name="Ana")
+    models.ExportJob.objects.create(id=76, status="done")
+
+
+def apis_before_ana() -> None:
+    models.Account.objects.create(id=122, email="bo@example.com", name="Bo")
+
+
 SEEDS = {
     "401-vs-403": tokens,
+    "success-codes-for-apis": apis,
+    "apis-before-ana": apis_before_ana,
     "handling-statuses-in-fetch": fetch_lesson,
     "redirects-and-methods": redirects_and_methods,
     "caching-and-conditional-requests": caching,

@@ -9,7 +9,7 @@
 const SEEDS = {
   success: {
     users: [{ id: 17, email: 'ada@example.com', name: 'Ada' }],
-    jobs: ['5c1a'],
+    jobIds: ['5c1a'], // the id the lesson's 202 shows
   },
   'caching-and-conditional-requests': {
     articles: [{
@@ -23,6 +23,14 @@ const SEEDS = {
   'server-errors': { down: ['orders'] }, // the orders database has crashed
   'handling-statuses-in-fetch': {
     users: [{ id: 7, name: 'Ada', email: 'ada@example.com' }],
+  },
+  'success-codes-for-apis': {
+    users: [{ id: 123, email: 'ana@example.com', name: 'Ana' }],
+    jobs: [{ id: 76, name: 'export', status: 'done', result_url: '/api/exports/sales-2023.csv' }],
+  },
+  'apis-before-ana': { users: [{ id: 122, email: 'bo@example.com', name: 'Bo' }] },
+  'apis-export-done': {
+    jobs: [{ id: 77, name: 'export', status: 'done', result_url: '/api/exports/sales-2024.csv' }],
   },
   redirection: {
     orders: [{ id: 8811, sku: 'A-99', qty: 1 }],
@@ -114,15 +122,20 @@ const TOKENS = {
 function fixtures(example) {
   const seed = SEEDS[example.seed || example.slug] || {};
   const db = database(seed);
-  const jobIds = [...(seed.jobs || [])];
+  const jobIds = [...(seed.jobIds || [])];
   let jobCount = 0;
   return {
     db,
-    // a job queue: add() hands back the job, with the ids the lesson's exchanges show
+    // a job queue: add() stores a queued job and hands it back, get() finds one
     queue: {
       async add(name, data) {
         jobCount += 1;
-        return { id: jobIds.shift() ?? String(jobCount), name, data };
+        const id = jobIds.shift();
+        const job = { name, data, status: 'queued' };
+        return id ? { id, ...job } : db.jobs.insert(job);
+      },
+      async get(id) {
+        return db.jobs.get(id);
       },
     },
     // store an order from a posted form; the new order, with its id
@@ -142,6 +155,9 @@ function fixtures(example) {
     startSession: (res, user) => res.cookie('session', `session-of-${user.id}`, { httpOnly: true }),
     // your own error class for "no such thing"
     NotFoundError: class NotFoundError extends Error {},
+    // your validation: a list of {pointer, detail} problems, empty when the user is fine
+    validateUser: (user) => (/^[^@\s]+@[^@\s]+$/.test(user?.email ?? '')
+      ? [] : [{ pointer: '#/email', detail: 'must be an email address' }]),
     // route handlers the lessons name and leave to the reader
     search: (req, res) => res.json({ results: [] }),
     updateInvoice: (req, res) => res.json({ id: Number(req.params.id), ...req.body }),

@@ -26,11 +26,13 @@ console.info = console.error;
 const manifest = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 
 // Examples run in a scratch directory holding the files they serve: express.static('media')
-// finds a 146,515-byte media/talk.mp4 there, the size the lessons' range exchanges show.
+// finds media/talk.mp4 and media/intro.mp4 there, the sizes the lessons' range exchanges show.
 const os = require('node:os');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lesson-examples-'));
 fs.mkdirSync(path.join(scratch, 'media'));
 fs.writeFileSync(path.join(scratch, 'media', 'talk.mp4'), Buffer.alloc(146515, 7));
+fs.writeFileSync(path.join(scratch, 'media', 'intro.mp4'), '');
+fs.truncateSync(path.join(scratch, 'media', 'intro.mp4'), 73400320); // 70 MiB, sparse
 process.chdir(scratch);
 process.on('exit', () => fs.rmSync(scratch, { recursive: true, force: true }));
 const byKey = new Map(manifest.map((example) => [example.key, example]));
@@ -78,9 +80,10 @@ async function stop(key) {
   })));
 }
 
-async function start(key, env = {}) {
-  const example = byKey.get(key);
-  if (!example) throw new Error(`no example ${key}`);
+async function start(key, env = {}, seed = '') {
+  const example = { ...byKey.get(key) };
+  if (seed) example.seed = seed; // the rows one exchange assumes, instead of the example's own
+  if (!example.code) throw new Error(`no example ${key}`);
   await stop(key);
   for (const name of envGiven) delete process.env[name]; // nothing carries over between starts
   envGiven.clear();
@@ -129,7 +132,7 @@ const control = http.createServer(async (req, res) => {
   try {
     if (req.method === 'POST' && url.pathname === '/start') {
       const env = JSON.parse(url.searchParams.get('env') || '{}');
-      const port = await start(url.searchParams.get('key'), env);
+      const port = await start(url.searchParams.get('key'), env, url.searchParams.get('seed'));
       res.writeHead(200, { 'Content-Type': 'application/json' });
       return res.end(JSON.stringify({ port }));
     }
