@@ -15,3 +15,9 @@ class UserForm(forms.ModelForm):
     class Meta:
         model = models.Account
         fields = ["email", "name"]
+
+
+class SignupForm(forms.ModelForm):
+    class Meta:
+        model = models.Account
+        fields = ["email", "name"]

@@ -61,8 +61,13 @@ def apis_before_ana() -> None:
     models.Account.objects.create(id=122, email="bo@example.com", name="Bo")
 
 
+def validation() -> None:
+    models.Account.objects.create(id=1, email="ada@example.com", name="Ada")
+
+
 SEEDS = {
     "401-vs-403": tokens,
+    "validation-errors": validation,
     "success-codes-for-apis": apis,
     "apis-before-ana": apis_before_ana,
     "handling-statuses-in-fetch": fetch_lesson,

@@ -159,6 +159,8 @@ function fixtures(example) {
     validateUser: (user) => (/^[^@\s]+@[^@\s]+$/.test(user?.email ?? '')
       ? [] : [{ pointer: '#/email', detail: 'must be an email address' }]),
     // route handlers the lessons name and leave to the reader
+    createUser: async (req, res) => res.status(201).json(await db.users.insert(req.body)),
+    startImport: async (req, res) => res.status(202).json({ status: 'queued' }),
     search: (req, res) => res.json({ results: [] }),
     updateInvoice: (req, res) => res.json({ id: Number(req.params.id), ...req.body }),
     // informational: the slow part of building a page
