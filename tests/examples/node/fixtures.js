@@ -32,6 +32,9 @@ const SEEDS = {
   'apis-export-done': {
     jobs: [{ id: 77, name: 'export', status: 'done', result_url: '/api/exports/sales-2024.csv' }],
   },
+  'orders-overloaded': { upstream: 'overloaded' },
+  'orders-down': { upstream: 'down' },
+  'orders-slow': { upstream: 'slow' },
   redirection: {
     orders: [{ id: 8811, sku: 'A-99', qty: 1 }],
     catalog: [{ id: 'current', version: 42, items: [] }],
@@ -117,6 +120,28 @@ const TOKENS = {
   'admin-token': { user: { id: 1, roles: ['admin'] } },
 };
 
+// An upstream service for gateway examples, behaving as the seed says; it stands in for
+// fetch() so that nothing leaves this machine. 'up' answers 200, 'overloaded' 503 with
+// Retry-After, 'down' refuses the connection, 'slow' never answers in time (the fetch fails
+// as AbortSignal.timeout() would make it fail).
+function upstreamFetch(state) {
+  return async (url, options = {}) => {
+    if (!String(url).startsWith('http://orders.internal/')) {
+      throw new TypeError(`fetch to ${url}: only the stand-in upstream is reachable here`);
+    }
+    if (state === 'down') throw new TypeError('fetch failed', { cause: new Error('ECONNREFUSED') });
+    if (state === 'slow') {
+      throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+    }
+    if (state === 'overloaded') {
+      return new Response(JSON.stringify({ error: 'overloaded' }), {
+        status: 503, headers: { 'Retry-After': '30', 'Content-Type': 'application/json' },
+      });
+    }
+    return Response.json([{ id: 1, total: '120.00' }]);
+  };
+}
+
 // Every name an example may use without defining it. Only the ones an example mentions (and
 // does not define itself) are handed to it.
 function fixtures(example) {
@@ -126,6 +151,7 @@ function fixtures(example) {
   let jobCount = 0;
   return {
     db,
+    fetch: upstreamFetch(seed.upstream || 'up'),
     // a job queue: add() stores a queued job and hands it back, get() finds one
     queue: {
       async add(name, data) {
