@@ -21,3 +21,11 @@ class SignupForm(forms.ModelForm):
     class Meta:
         model = models.Account
         fields = ["email", "name"]
+
+
+class MemberForm(forms.ModelForm):
+    email = forms.EmailField()  # required, unlike the model field
+
+    class Meta:
+        model = models.Member
+        fields = ["name", "email"]
