@@ -33,7 +33,7 @@ ANNOTATION = re.compile(r"<!-- example:(?P<spec>.*?)-->[ \t]*\n", re.DOTALL)
 # Keys each runner understands; anything else is a typo worth failing on.
 KEYS = {
     "django": {"id", "urls", "middleware", "settings", "continues", "module", "seed"},
-    "express": {"id", "continues", "seed", "env", "mount"},
+    "express": {"id", "continues", "seed", "env", "mount", "next"},
     "http": {"id", "against", "body", "seed", "settings", "csrf", "after", "varies"},
     "fetch": {
         *("id", "route", "respond", "given", "check", "navigates", "throws", "continues"),

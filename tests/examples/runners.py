@@ -248,6 +248,7 @@ def start_node() -> NodeExamples:
                 "code": "\n".join(b.code for b in chain(block)),
                 "seed": block.get("seed"),
                 "mount": block.get("mount"),
+                "next": block.get("next"),
             }
         )
     handle, name = tempfile.mkstemp(prefix="express-examples-", suffix=".json")

@@ -90,3 +90,11 @@ class ExportJob(ExampleModel):
 
 
 MODELS.append(ExportJob)
+
+
+class Project(ExampleModel):
+    name = models.CharField(max_length=100)
+    owner_id = models.IntegerField()
+
+
+MODELS.append(Project)

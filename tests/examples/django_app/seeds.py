@@ -65,8 +65,14 @@ def validation() -> None:
     models.Account.objects.create(id=1, email="ada@example.com", name="Ada")
 
 
+def real_apis() -> None:
+    tokens()
+    models.Project.objects.create(id=12, name="Secret merger", owner_id=1)  # the admin's
+
+
 SEEDS = {
     "401-vs-403": tokens,
+    "status-codes-in-real-apis": real_apis,
     "validation-errors": validation,
     "success-codes-for-apis": apis,
     "apis-before-ana": apis_before_ana,

@@ -35,6 +35,9 @@ const SEEDS = {
   'orders-overloaded': { upstream: 'overloaded' },
   'orders-down': { upstream: 'down' },
   'orders-slow': { upstream: 'slow' },
+  'status-codes-in-real-apis': {
+    users: [{ id: 57, name: 'Linus', email: 'linus@example.com' }],
+  },
   redirection: {
     orders: [{ id: 8811, sku: 'A-99', qty: 1 }],
     catalog: [{ id: 'current', version: 42, items: [] }],

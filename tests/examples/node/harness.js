@@ -51,6 +51,14 @@ function uses(code, name) {
 
 function source(example, given) {
   let code = example.code;
+  if (example.next) {
+    // A Next.js middleware.js (or Next 16 proxy.js): an ES module importing next/server.
+    code = code
+      .replace(/^import \{ NextResponse \} from 'next\/server';$/m,
+        `const { NextResponse } = require(${JSON.stringify(path.join(__dirname, 'next-server.js'))});`)
+      .replace(/^export function (middleware|proxy)/m, 'module.exports.__next = function $1')
+      .replace(/^export const config =/m, 'module.exports.__config =');
+  }
   if (example.mount) {
     // A Next.js API route: its default export is the handler; Next hands it Node's req and res
     // with status() and json() helpers, which Express's req and res also have.
@@ -107,6 +115,10 @@ async function start(key, env = {}, seed = '') {
     m._compile(source(example, given), filename);
     if (example.mount) {
       m.exports.__app = require('express')().all(example.mount, m.exports.__handler);
+    }
+    if (example.next) { // the middleware in front of routes that are not there: 404 after it
+      const { adapt } = require('./next-server');
+      m.exports.__app = require('express')().use(adapt(m.exports.__next, m.exports.__config));
     }
     if (!captured.length) {
       const app = m.exports.__app;
