@@ -34,7 +34,7 @@ ANNOTATION = re.compile(r"<!-- example:(?P<spec>.*?)-->[ \t]*\n", re.DOTALL)
 KEYS = {
     "django": {"id", "urls", "middleware", "settings", "continues", "module", "seed"},
     "express": {"id", "continues", "seed", "env", "mount", "next"},
-    "http": {"id", "against", "body", "seed", "settings", "csrf", "after", "varies"},
+    "http": {"id", "against", "body", "seed", "settings", "csrf", "after", "varies", "sign"},
     "fetch": {
         *("id", "route", "respond", "given", "check", "navigates", "throws", "continues"),
         *("origin", "page", "rewrite"),

@@ -20,6 +20,8 @@ from tests.examples.exchange import Actual, Request
 from tests.examples.lessons import Block, blocks, chain
 
 NODE_DIR = Path(__file__).resolve().parent / "node"
+# The webhook secret the Express examples get (tests/examples/node/fixtures.js sets the same).
+STRIPE_WEBHOOK_SECRET = "whsec_lesson_examples"
 PACKAGE = "tests.examples.django_app"
 
 # The MIDDLEWARE of a new `django-admin startproject`, in its order.
@@ -272,3 +274,22 @@ def start_node() -> NodeExamples:
         log.seek(0)
         raise RuntimeError(f"the Node harness did not start:\n{log.read().decode()[-2000:]}")
     return NodeExamples(process, json.loads(line)["control"], Path(name))
+
+
+def stripe_signed(request: Request) -> Request:
+    """The request with a fresh, valid Stripe-Signature for its body (`sign=stripe`).
+
+    Stripe signs `<timestamp>.<body>` and refuses timestamps older than five minutes, so a
+    signature printed in a lesson can only stand for the one the sender would compute now.
+    """
+    import dataclasses
+    import hashlib
+    import hmac
+    import time
+
+    timestamp = int(time.time())
+    payload = f"{timestamp}.".encode() + request.body_bytes()
+    digest = hmac.new(STRIPE_WEBHOOK_SECRET.encode(), payload, hashlib.sha256).hexdigest()
+    headers = [(n, v) for n, v in request.headers if n.lower() != "stripe-signature"]
+    headers.append(("Stripe-Signature", f"t={timestamp},v1={digest}"))
+    return dataclasses.replace(request, headers=headers)

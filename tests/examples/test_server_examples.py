@@ -17,6 +17,7 @@ from tests.examples.runners import (
     django_settings,
     extra_settings,
     load_django,
+    stripe_signed,
     urlconf,
 )
 
@@ -83,7 +84,8 @@ def test_express_example_answers_as_the_lesson_shows(pair, node_examples):
     for _ in range(int(shown.get("after", "0"))):  # the shown request comes after N others
         exchange.send(steps[0].request, port)
     for step in steps:
-        actual = exchange.send(step.request, port)
+        request = stripe_signed(step.request) if shown.get("sign") == "stripe" else step.request
+        actual = exchange.send(request, port)
         problems = exchange.check(
             step, actual, body_mode=shown.get("body", "exact"), varies=shown.get("varies", "")
         )

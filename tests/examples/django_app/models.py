@@ -98,3 +98,12 @@ class Project(ExampleModel):
 
 
 MODELS.append(Project)
+
+
+class WebhookEvent(ExampleModel):
+    delivery_id = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=40, blank=True)
+    payload = models.JSONField(default=dict)
+
+
+MODELS.append(WebhookEvent)

@@ -38,6 +38,7 @@ const SEEDS = {
   'status-codes-in-real-apis': {
     users: [{ id: 57, name: 'Linus', email: 'linus@example.com' }],
   },
+  'events-down': { eventsDown: true }, // the event store is unreachable
   redirection: {
     orders: [{ id: 8811, sku: 'A-99', qty: 1 }],
     catalog: [{ id: 'current', version: 42, items: [] }],
@@ -116,6 +117,9 @@ function database(seed = {}) {
 
 // Secrets the examples read from the environment, as a deployment would set them.
 process.env.JWT_SECRET ??= 'example-secret-for-tests';
+process.env.STRIPE_SECRET_KEY ??= 'sk_test_lesson_examples';
+process.env.STRIPE_WEBHOOK_SECRET ??= 'whsec_lesson_examples'; // tests/examples/runners.py signs with it
+process.env.BILLING_HOOK_PASSWORD ??= 'billing-hook-password';
 
 // The API tokens the lessons' exchanges send (the lab uses the same names).
 const TOKENS = {
@@ -187,6 +191,16 @@ function fixtures(example) {
     // your validation: a list of {pointer, detail} problems, empty when the user is fine
     validateUser: (user) => (/^[^@\s]+@[^@\s]+$/.test(user?.email ?? '')
       ? [] : [{ pointer: '#/email', detail: 'must be an email address' }]),
+    // the webhook event store: recordOnce() is true for an event id not seen before
+    events: {
+      seen: new Set(),
+      async recordOnce(id) {
+        if (seed.eventsDown) throw new Error('connect ECONNREFUSED 10.0.0.5:5432');
+        if (this.seen.has(id)) return false;
+        this.seen.add(id);
+        return true;
+      },
+    },
     // route handlers the lessons name and leave to the reader
     createUser: async (req, res) => res.status(201).json(await db.users.insert(req.body)),
     startImport: async (req, res) => res.status(202).json({ status: 'queued' }),
