@@ -39,7 +39,7 @@ KEYS = {
         *("id", "route", "respond", "given", "check", "navigates", "throws", "continues"),
         *("origin", "page", "rewrite"),
     },
-    "curl": {"id", "against", "origin", "seed"},
+    "curl": {"id", "against", "origin", "seed", "varies"},
     "fragment": {"id", "why"},
 }
 REPEATABLE = {

@@ -30,6 +30,7 @@ from tests.examples.runners import NODE_DIR, node_packages
 pytestmark = [pytest.mark.browser]
 
 FETCH = blocks("fetch")
+LOCAL = {"localhost", "127.0.0.1"}
 BLANK = "<!doctype html><html lang=en><title>Example</title><form id=form></form></html>"
 LOGGED = re.compile(r"console\.log\((?P<expr>.*)\);\s*//\s*(?P<expected>.*)$")
 LITERAL = re.compile(
@@ -106,6 +107,16 @@ def _forward(target: str):
             route.abort("failed")
             raise
         route.fulfill(response=response)
+
+    return handler
+
+
+def _refuse(log: list[str]):
+    """Examples talk to this machine only: any other host is refused, and the test fails."""
+
+    def handler(route):
+        log.append(route.request.url)
+        route.abort("blockedbyclient")
 
     return handler
 
@@ -194,6 +205,8 @@ def node_ports_for(block: Block, request) -> dict[str, int]:
 def test_fetch_example_behaves_as_the_lesson_says(block: Block, page: Page, lab, request):
     site = lab
     node_ports = node_ports_for(block, request)
+    elsewhere: list[str] = []
+    page.route(lambda url: urlsplit(url).hostname not in LOCAL, _refuse(elsewhere))
     destination = block.get("navigates")
     if destination:
         page.route(
@@ -216,6 +229,7 @@ def test_fetch_example_behaves_as_the_lesson_says(block: Block, page: Page, lab,
         assert page.url == site + destination, f"{block.where}: navigated to {page.url}"
         return
     result = page.evaluate(source)
+    assert not elsewhere, f"{block.where} reached other hosts: {elsewhere}"
     expected_error = block.get("throws")
     if expected_error:
         assert result.get("error"), f"{block.where}: expected it to throw {expected_error}"
