@@ -32,11 +32,11 @@ FENCE = re.compile(r"^```(?P<lang>[\w+-]*)[ \t]*$")
 ANNOTATION = re.compile(r"<!-- example:(?P<spec>.*?)-->[ \t]*\n", re.DOTALL)
 # Keys each runner understands; anything else is a typo worth failing on.
 KEYS = {
-    "django": {"id", "urls", "middleware", "settings", "continues", "module", "seed"},
+    "django": {"id", "urls", "middleware", "settings", "continues", "seed"},
     "express": {"id", "continues", "seed", "env", "mount", "next"},
     "http": {"id", "against", "body", "seed", "settings", "csrf", "after", "varies", "sign"},
     "fetch": {
-        *("id", "route", "respond", "given", "check", "navigates", "throws", "continues"),
+        *("id", "route", "given", "check", "throws", "continues"),
         *("origin", "page", "rewrite"),
     },
     "curl": {"id", "against", "origin", "seed", "varies"},
@@ -45,7 +45,6 @@ KEYS = {
 REPEATABLE = {
     "urls",
     "route",
-    "respond",
     "check",
     "middleware",
     "settings",

@@ -4,16 +4,15 @@ Each block runs inside an async function on a page of the live site (http://loca
 after its `given=` statements and before its `check=` statements, which see its variables.
 `route="/api/users/42 -> /lab/api/status/404"` answers a URL the lesson uses with what the lab
 answers at the other path (redirects included, so the browser follows them itself);
-`respond=<http block id>` answers it with the final response an `http` block shows;
 `rewrite="https://api.example -> {express:ID}"` replaces a host the code names with a local one
 (a route cannot stand in for another origin: Playwright relaxes CORS on what it fulfils).
 `queryCore()` imports the pinned @tanstack/query-core (React Query's engine) into the page.
 In `given`/`check`/`route`, `{cross}` is this site under another origin
 (http://127.0.0.1:PORT, so Chromium applies CORS for real) and `{express:ID}` is the origin of a
 running Express example. A `console.log(x); // 404` line must log what its comment starts with.
-`throws="TypeError"` says the block is expected to throw; `navigates=/login` that it sends the
-page there; `page=` that it runs on another page than the lab's (an Express example's, say),
-and `origin=https://www.example.com` that the lesson's comments show that page's URLs there.
+`throws="TypeError"` says the block is expected to throw; `page=` that it runs on another page
+than the lab's (an Express example's, say), and `origin=https://www.example.com` that the
+lesson's comments show that page's URLs there. Any request to another host fails the test.
 """
 
 import json
@@ -23,7 +22,6 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page
 
-from tests.examples import exchange
 from tests.examples.lessons import Block, blocks, chain, find
 from tests.examples.runners import NODE_DIR, node_packages
 
@@ -31,7 +29,6 @@ pytestmark = [pytest.mark.browser]
 
 FETCH = blocks("fetch")
 LOCAL = {"localhost", "127.0.0.1"}
-BLANK = "<!doctype html><html lang=en><title>Example</title><form id=form></form></html>"
 LOGGED = re.compile(r"console\.log\((?P<expr>.*)\);\s*//\s*(?P<expected>.*)$")
 LITERAL = re.compile(
     r'^(?:"(?P<string>[^"]*)"|(?P<word>-?\d+|true|false|null|undefined))(?=$|[\s:;,.)])'
@@ -86,11 +83,6 @@ def route_to(page: Page, block: Block, site: str, node_ports: dict[str, int]) ->
         matcher = _matcher(pattern, site)
 
         page.route(matcher, _forward(target))
-    for spec in block.all("respond"):
-        pattern, _, reference = (part.strip() for part in spec.partition("->"))
-        shown = exchange.parse(find(block, reference).code)[-1].final
-
-        page.route(_matcher(pattern, site), _fulfil(shown))
 
 
 def _forward(target: str):
@@ -129,14 +121,6 @@ def _node_module(route):
         route.fulfill(status=404)
         return
     route.fulfill(body=file.read_bytes(), content_type="text/javascript")
-
-
-def _fulfil(shown: exchange.Response):
-    def handler(route):
-        body = "" if shown.described else shown.body
-        route.fulfill(status=shown.status, headers=dict(shown.headers), body=body)
-
-    return handler
 
 
 def _matcher(pattern: str, site: str):
@@ -207,12 +191,6 @@ def test_fetch_example_behaves_as_the_lesson_says(block: Block, page: Page, lab,
     node_ports = node_ports_for(block, request)
     elsewhere: list[str] = []
     page.route(lambda url: urlsplit(url).hostname not in LOCAL, _refuse(elsewhere))
-    destination = block.get("navigates")
-    if destination:
-        page.route(
-            lambda url: url.startswith(site + destination.split("?")[0]),
-            lambda r: r.fulfill(body=BLANK, content_type="text/html"),
-        )
     route_to(page, block, site, node_ports)
     if "queryCore()" in "".join(block.all("given")):
         node_packages()
@@ -223,11 +201,6 @@ def test_fetch_example_behaves_as_the_lesson_says(block: Block, page: Page, lab,
     page.goto(start)
     here = re.match(r"https?://[^/]+", start)[0]
     source = script(block, site, node_ports)
-    if destination:
-        with page.expect_navigation(timeout=10_000):
-            page.evaluate(f"() => {{ ({source})(); }}")
-        assert page.url == site + destination, f"{block.where}: navigated to {page.url}"
-        return
     result = page.evaluate(source)
     assert not elsewhere, f"{block.where} reached other hosts: {elsewhere}"
     expected_error = block.get("throws")
