@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from learn import rubric
 from learn.registry import CLASS_NAMES, Cacheability, cacheability
+from learn.rendering import strip_example_annotations
 
 WORDS_PER_MINUTE = 200
 
@@ -173,7 +174,7 @@ class Lesson(models.Model):
 
     @property
     def reading_minutes(self) -> int:
-        words = len(re.findall(r"\w+", self.body))
+        words = len(re.findall(r"\w+", strip_example_annotations(self.body)))
         return max(1, round(words / WORDS_PER_MINUTE))
 
 

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
@@ -24,7 +25,10 @@ from pygments.util import ClassNotFound
 from learn.lab.presets import BY_SLUG as LAB_PRESETS
 from learn.registry import display_name
 
-RENDERER_VERSION = "5"
+RENDERER_VERSION = "6"
+# A line such as `<!-- example: django id=create-user -->` above a fenced block says how the
+# test suite runs that block (learn/content/README.md); it never reaches the page.
+EXAMPLE_ANNOTATION = re.compile(r"^<!-- example:.*?-->[ \t]*(?:\n|\Z)", re.MULTILINE | re.DOTALL)
 CODE_REF = r"\[\[(\d{3})(?:\|([^\]\n]+))?\]\]"
 LAB_REF = r"\[\[lab:([a-z0-9-]+)(?:\|([^\]\n]+))?\]\]"
 
@@ -82,8 +86,24 @@ class LabRefProcessor(InlineProcessor):
         return element, m.start(0), m.end(0)
 
 
+def strip_example_annotations(text: str) -> str:
+    """The Markdown without the `<!-- example: ... -->` lines that tell tests how to run a block."""
+    return EXAMPLE_ANNOTATION.sub("", text)
+
+
+class ExampleAnnotationPreprocessor(Preprocessor):
+    """Drops example annotations before any other Markdown processing sees them."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if "<!-- example:" not in text:
+            return lines
+        return strip_example_annotations(text).split("\n")
+
+
 class CodeRefExtension(markdown.Extension):
     def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
+        md.preprocessors.register(ExampleAnnotationPreprocessor(md), "example_annotation", 40)
         md.inlinePatterns.register(CodeRefProcessor(CODE_REF, md), "code_ref", 175)
         md.inlinePatterns.register(LabRefProcessor(LAB_REF, md), "lab_ref", 176)
 

@@ -387,8 +387,8 @@ GOOD_ANSWERS = [
     (
         "bad-signature-400-not-500",
         "Nothing broke on our side, the request is bad, so 400. A 500 would page on-call for "
-        "what might be an attacker and tell the sender to retry. Stripe retries any non-2xx "
-        "anyway.",
+        "what might be an attacker and blame our server for a delivery that can never verify. "
+        "Stripe retries any non-2xx anyway.",
     ),
     (
         "slow-webhook-handler",

@@ -59,3 +59,26 @@ def test_http_examples_are_highlighted_and_escaped():
     html = highlight_code("GET /<script> HTTP/1.1\n\nHTTP/1.1 200 OK\n", "http")
     assert "<script>" not in html
     assert "codehilite" in html
+
+
+def test_example_annotations_never_reach_the_page():
+    source = (
+        "Intro.\n\n"
+        '<!-- example: django id=create-user\n  urls="api/users create_user" -->\n'
+        "```python\nx = 1\n```\n\n"
+        '<!-- example: fragment why="a header" -->\n'
+        "```http\nRetry-After: 120\n```\n"
+    )
+    html = render_markdown(source).html
+    assert "example:" not in html and "create_user" not in html and "fragment" not in html
+    assert html.count('<div class="codehilite">') == 2
+
+
+def test_reading_time_does_not_count_annotations():
+    from learn.models import Lesson
+
+    words = " ".join(["word"] * 200)
+    annotation = "<!-- example: fetch " + " ".join(["check=x"] * 400) + " -->\n"
+    plain = Lesson(body=f"{words}\n\n```javascript\nx\n```\n")
+    annotated = Lesson(body=f"{words}\n\n{annotation}```javascript\nx\n```\n")
+    assert annotated.reading_minutes == plain.reading_minutes
