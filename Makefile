@@ -11,7 +11,7 @@ INSTALLED_PG := $(VENV)/.installed-postgres
 .PHONY: help install run serve test test-postgres backup lint fmt admin bench clean
 
 help:
-	@echo "make run      set everything up and serve the site on http://$(HOST):$(PORT)/ (debug)"
+	@echo "make run      set everything up and serve the site on http://$(HOST):$(PORT)/"
 	@echo "make test     lint plus the whole test suite, browser tests included"
 	@echo "make test-postgres  the whole suite on a throwaway PostgreSQL server (apt-get install postgresql)"
 	@echo "make backup   copy the SQLite database to backups/ (safe while the site runs)"
@@ -31,10 +31,15 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 
 install: $(INSTALLED)
 
+# The site as visitors see it (debug off: the designed error pages), with a development key;
+# `make run DJANGO_DEBUG=true` for Django's debug pages.
+run: export DJANGO_DEBUG := $(or $(DJANGO_DEBUG),false)
+run: export DJANGO_SECRET_KEY := $(or $(DJANGO_SECRET_KEY),development-only-key-for-make-run-never-deploy-it)
 run: install
-	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=true $(BIN)/python manage.py load_content
-	DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_content
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 serve: install
 	DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --noinput --verbosity 0

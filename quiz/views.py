@@ -120,7 +120,7 @@ def _answer(page: "QuestionPage") -> HttpResponse:
         return see_other(_next_url(attempt, page.number))
     if not page.request.htmx:
         return see_other(attempt.question_url(page.number))
-    return page.answered(answer).render(HTTPStatus.CREATED)
+    return page.answered(answer).render(HTTPStatus.CREATED, oob=True)
 
 
 class QuestionPage:
@@ -138,7 +138,10 @@ class QuestionPage:
         self.answer = answer
         return self
 
-    def render(self, status: int = HTTPStatus.OK, notice: str = "") -> HttpResponse:
+    def render(
+        self, status: int = HTTPStatus.OK, notice: str = "", *, oob: bool = False
+    ) -> HttpResponse:
+        """The page, or for htmx its card; `oob` also sends the progress bar, now advanced."""
         attempt, question = self.attempt, self.question
         answer = self.answer if attempt.shows_feedback else None
         context = {
@@ -157,6 +160,7 @@ class QuestionPage:
             if answer
             else "",
             "seconds_left": _seconds_left(attempt),
+            "oob": oob and self.request.htmx,
         }
         template = "quiz/question.html#question-card" if self.request.htmx else "quiz/question.html"
         return render(self.request, template, context, status=status)
@@ -252,7 +256,7 @@ def check_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpRespon
 class CheckCard(QuestionPage):
     """A "check yourself" question as a card at the end of its lesson."""
 
-    def render(self, status: int = HTTPStatus.OK, notice: str = "") -> HttpResponse:
+    def render(self, status: int = HTTPStatus.OK, notice: str = "", **kwargs) -> HttpResponse:
         context = selectors.check_card(self.attempt, self.number, self.question, self.answer)
         context.update(form=self.form, notice=notice, shown=self.shown)
         template = (

@@ -61,6 +61,7 @@ def reading_by_class(done: set[int]) -> list[ReadingGroup]:
 
 
 def history(learner: Learner, limit: int = 20) -> tuple[list[Attempt], int]:
-    """The latest attempts (newest first) and how many there are in all."""
-    attempts = Attempt.objects.filter(learner=learner).select_related("quiz")
+    """The latest attempts with at least one answer (newest first), and how many there are:
+    a set started and left without an answer is not history (the export still has it)."""
+    attempts = Attempt.objects.filter(learner=learner, answered__gt=0).select_related("quiz")
     return list(attempts.order_by("-started_at", "-id")[:limit]), attempts.count()

@@ -217,6 +217,9 @@
     panel.appendChild(describe(results[results.length - 1]));
     panel.removeAttribute("aria-busy");
     button.disabled = false;
+    // On a phone the panel sits below the form: bring the answer into view.
+    var top = panel.getBoundingClientRect().top;
+    if (top > window.innerHeight * 0.6 || top < 0) panel.scrollIntoView({ block: "start" });
   }
 
   if (form && panel) {

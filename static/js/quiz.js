@@ -8,6 +8,18 @@
       (target.tagName === "INPUT" && (target.type === "text" || target.type === "search" || !target.type)));
   }
 
+  // Once the feedback shows, N (or Enter on the feedback) goes to the next question.
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target)) return;
+    var next = document.querySelector("#question-card [data-next]");
+    if (!next) return;
+    var onFeedback = event.target && event.target.classList && event.target.classList.contains("feedback");
+    if (event.key === "n" || event.key === "N" || (event.key === "Enter" && onFeedback)) {
+      event.preventDefault();
+      next.click();
+    }
+  });
+
   // Number keys pick a choice; Enter then submits the form natively.
   document.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target)) return;
