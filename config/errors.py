@@ -15,7 +15,7 @@ from http import HTTPStatus
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
-from django.urls import reverse
+from django.urls import Resolver404, reverse
 from django_htmx.http import reswap, retarget
 
 from learn.registry import display_name
@@ -77,9 +77,12 @@ def error_response(
 
 
 def reason_of(exception: Exception | None) -> str:
-    """The message a view raised (`Http404("…")`), unless it is Django's generic one."""
-    text = str(exception.args[0]) if exception is not None and exception.args else ""
-    return "" if _DJANGO_404.match(text) else text
+    """The message a view raised (`Http404("…")`), for a person; never the resolver's report
+    (the URL patterns it tried) nor Django's generic "No X matches the given query"."""
+    if exception is None or isinstance(exception, Resolver404) or not exception.args:
+        return ""
+    text = exception.args[0]
+    return "" if not isinstance(text, str) or _DJANGO_404.match(text) else text
 
 
 def wants_problem(request: HttpRequest) -> bool:

@@ -66,3 +66,9 @@ def test_500_page_renders_when_the_session_store_is_down(settings, django_user_m
         response = client.get("/crash/")
     assert_teaching_page(response, HTTPStatus.INTERNAL_SERVER_ERROR, "went wrong on our side")
     assert "Log out" not in response.text
+
+
+def test_the_404_page_never_shows_the_url_patterns(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "URLPattern" not in response.text and "tried" not in response.text

@@ -7,8 +7,11 @@ from http.cookies import SimpleCookie
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.test import Client
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from learn.models import FollowUp, Lesson
 from quiz import services
@@ -88,6 +91,8 @@ def world(db) -> World:
         "code": [200, 201, 204, 206, 301, 304, 400, 401, 404, 418, 429, 451, 503, 599],
         "job": [job, fresh_job],
         "fault": ["bad-response", "overloaded", "slow", "unknown"],
+        "uidb64": [urlsafe_base64_encode(force_bytes(member.pk)), "MQ", "not-a-user"],
+        "token": [default_token_generator.make_token(member), "set-password", "bad-token"],
     }
     return World(member=member, anonymous=anonymous, values=values)
 
