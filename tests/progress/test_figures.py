@@ -628,7 +628,7 @@ def queries_for(client, learner: Learner, path: str) -> list[str]:
     return [q["sql"] for q in captured.captured_queries]
 
 
-@pytest.mark.parametrize("path,most", [("/progress/", 14), ("/review/", 6)])
+@pytest.mark.parametrize("path,most", [("/progress/", 15), ("/review/", 6)])
 def test_query_count_does_not_grow_with_history(
     client, small_and_large, django_assert_max_num_queries, path, most
 ):
