@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.contrib.admin.utils import NestedObjects
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 
 from learn import rubric, safe_yaml
@@ -309,6 +309,8 @@ def _followup_removable(followup: FollowUp) -> bool:
     Learners' rows point at it with PROTECT foreign keys; the deletion collector finds them
     without this app knowing the models that hold them (as the admin's `KeepsLearnerHistory`).
     """
-    collector = NestedObjects(using=router.db_for_write(FollowUp))
-    collector.collect([followup])
-    return not collector.protected
+    try:
+        Collector(using=router.db_for_write(FollowUp)).collect([followup])
+    except (ProtectedError, RestrictedError):
+        return False
+    return True

@@ -468,6 +468,13 @@ def test_a_mock_interview_is_its_learners_only_and_each_question_is_answered_onc
         assert "That is not one of your mock interviews" in response.text
 
 
+def test_head_answers_on_a_mock_question_and_its_summary(client):
+    mock = start_mock(client)
+    assert client.head(f"/interview/mock/{mock.pk}/1/").status_code == HTTPStatus.OK
+    assert client.head(f"/interview/mock/{mock.pk}/").status_code == HTTPStatus.SEE_OTHER
+    assert client.head("/interview/mock/").status_code == HTTPStatus.OK
+
+
 # Pages, links, the cheatsheet, the README -------------------------------------------------------
 
 
