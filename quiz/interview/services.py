@@ -32,9 +32,10 @@ class Mark:
 
 def marks_for(followup: FollowUp, text: str) -> list[Mark]:
     """The matcher's suggestions: for each point, the first phrasing the answer says."""
+    found = rubric.points_evidence(text, followup.rubric)
     return [
-        Mark(number, point["point"], rubric.point_evidence(text, point) if text else None)
-        for number, point in enumerate(followup.rubric, start=1)
+        Mark(number, point["point"], phrasing)
+        for number, (point, phrasing) in enumerate(zip(followup.rubric, found, strict=True), 1)
     ]
 
 
