@@ -17,7 +17,7 @@ from fsrs import Rating
 
 from learn.models import FollowUp, Lesson
 from quiz.models import Question
-from quiz.progress.learners import learner_merge
+from quiz.progress.learners import learner_merge, stale_learners
 from quiz.progress.models import DrillAnswer, Learner, MockInterview, ReviewCard, ReviewLog
 from quiz.progress.review import card_review, followup_review
 from tests import servers
@@ -158,13 +158,14 @@ def test_a_card_is_a_questions_or_a_follow_ups_never_both_nor_neither(quiz):
 
 def learner_with_drills(count: int) -> Learner:
     """A learner with `count` drill answers over the follow-ups, cards for each follow-up drilled
-    (some due), and a finished mock interview."""
+    (some due), a finished mock interview and one not started."""
     now = timezone.now()
     learner = Learner.objects.create(timezone="Europe/Berlin")
     followups = list(FollowUp.objects.current().order_by("id"))
     mock = MockInterview.objects.create(
         learner=learner, followup_ids=[f.pk for f in followups[:5]], finished_at=now
     )
+    MockInterview.objects.create(learner=learner, followup_ids=[f.pk for f in followups[5:10]])
     answers = []
     for i in range(count):
         item = followups[i % len(followups)]
@@ -209,13 +210,17 @@ PAGES = [
     ("/interview/mock/", 4),
     ("/interview/cheatsheet/", 4),
     ("mock summary", 6),
+    ("mock question", 6),
 ]
 
 
 def queries_for(client, learner: Learner, path: str) -> list[str]:
     log_in(client, learner)
+    mocks = MockInterview.objects.filter(learner=learner)
     if path == "mock summary":
-        path = f"/interview/mock/{MockInterview.objects.get(learner=learner).pk}/"
+        path = f"/interview/mock/{mocks.get(finished_at__isnull=False).pk}/"
+    elif path == "mock question":
+        path = f"/interview/mock/{mocks.get(finished_at__isnull=True).pk}/1/"
     client.get(path)  # warm anything cached per process
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
@@ -286,3 +291,20 @@ def test_due_counts_ignore_cards_of_retired_follow_ups_and_unpublished_lessons(c
     FollowUp.objects.filter(pk=followup().pk).update(retired_at=None)
     Lesson.objects.filter(slug="401-vs-403").update(published=False)
     assert "Nothing is due" in client.get("/review/").text
+
+
+def test_an_anonymous_learner_who_drilled_lately_is_not_pruned():
+    now = timezone.now()
+    drilled, idle = Learner.objects.create(), Learner.objects.create()
+    Learner.objects.update(created_at=now - timedelta(days=90))
+    DrillAnswer.objects.create(
+        learner=drilled,
+        followup=followup(),
+        made=1,
+        points=4,
+        rating=3,
+        seconds=20,
+        served_at=now - timedelta(days=2, seconds=20),
+        answered_at=now - timedelta(days=2),
+    )
+    assert list(stale_learners(days=30, now=now)) == [idle]
