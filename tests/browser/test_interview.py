@@ -34,6 +34,13 @@ def clock():
         yield traveller
 
 
+def press(page: Page, key: str) -> None:
+    """Press a drill shortcut once drill.js is running (a deferred script runs before the
+    page's DOMContentLoaded, which a form's navigation does not wait for)."""
+    page.wait_for_load_state("domcontentloaded")
+    page.keyboard.press(key)
+
+
 def marks(page: Page) -> list[bool]:
     return [box.is_checked() for box in page.locator('input[name="made"]').all()]
 
@@ -64,7 +71,7 @@ def test_a_learner_drills_401_vs_403_by_keyboard_and_finds_it_in_review(page: Pa
 
     # 2. A partial answer, typed; Ctrl+Enter reveals; focus lands on the model answer.
     page.keyboard.type(PARTIAL)
-    page.keyboard.press("Control+Enter")
+    press(page, "Control+Enter")
     model = page.get_by_role("region", name="Model answer")
     expect(model).to_be_focused()
     expect(model).to_contain_text("In short: 401 is about authentication, 403 about authorization")
@@ -80,7 +87,7 @@ def test_a_learner_drills_401_vs_403_by_keyboard_and_finds_it_in_review(page: Pa
     challenge.focus()
     page.keyboard.press("Space")
     expect(challenge).to_be_checked()
-    page.keyboard.press("3")
+    press(page, "3")
     expect(page.get_by_role("status")).to_contain_text(
         f"Rated Good: 3 of 4 points. “{QUESTION}” comes back for review in 10 minutes."
     )
@@ -104,9 +111,9 @@ def test_a_learner_drills_401_vs_403_by_keyboard_and_finds_it_in_review(page: Pa
     expect(page.get_by_role("heading", level=1)).to_have_text(QUESTION)
     expect(page.locator(".eyebrow")).to_contain_text("Due for review")
     page.keyboard.type("401: no valid credentials, with a WWW-Authenticate challenge.")
-    page.keyboard.press("Control+Enter")
+    press(page, "Control+Enter")
     expect(page.get_by_role("region", name="Model answer")).to_be_focused()
-    page.keyboard.press("4")
+    press(page, "4")
     expect(page.get_by_role("heading", level=1)).to_have_text("No interview questions are due")
     expect(review_badge(page)).to_have_accessible_name("Review")
     assert ReviewCard.objects.get().reviews == 2 and DrillAnswer.objects.count() == 2
@@ -160,10 +167,10 @@ def test_a_mock_interview_end_to_end(page: Page, site, clock):
             expect(timer).to_have_text(re.compile(r"^0:0[1-9]$"), timeout=3000)
             assert_accessible(page)
         page.get_by_label("Your answer").fill("It depends on the status code.")
-        page.keyboard.press("Control+Enter")
+        press(page, "Control+Enter")
         expect(page.get_by_text(re.compile(r"^You took \d+:\d\d to answer\.$"))).to_be_visible()
         page.locator('input[name="made"]').first.check()
-        page.keyboard.press("2")
+        press(page, "2")
         if number < 5:
             expect(page.locator(".eyebrow")).to_contain_text(f"question {number + 1} of 5")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your mock interview")
