@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("learn.urls")),
     path("", include("quiz.urls")),
+    path("interview/", include("quiz.interview.urls")),
     path("", include("quiz.progress.urls")),
     path("accounts/", include("quiz.progress.account_urls")),
     path("lab/", include("learn.lab.urls")),

@@ -63,23 +63,6 @@ class FollowUpInline(admin.StackedInline):
     show_change_link = True
 
 
-@admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
-    """Follow-ups one at a time, with their rubric; the lesson page edits them all at once."""
-
-    form = FollowUpForm
-    fields = ["lesson", "key", "position", "question", "answer", "rubric"]
-    list_display = ["question", "key", "lesson", "position", "point_count"]
-    list_filter = ["lesson"]
-    list_select_related = ["lesson"]
-    search_fields = ["key", "question", "answer"]
-    ordering = ["lesson__position", "position"]
-
-    @admin.display(description="Rubric points")
-    def point_count(self, followup: FollowUp) -> int:
-        return len(followup.rubric)
-
-
 class PublishActions:
     """Publish / unpublish actions for models with a `published` flag; each change is logged."""
 
@@ -113,7 +96,8 @@ class PublishActions:
 
 class KeepsLearnerHistory:
     """Content that learners' history points at (answers, picks, review cards, attempts,
-    lessons marked done) is never deleted: the admin refuses and offers unpublishing.
+    lessons marked done, drill answers) is never deleted: the admin refuses and offers
+    unpublishing.
 
     The history's foreign keys are PROTECT, so the refusal is found generically, by asking the
     deletion collector what it would have to protect; this app need not know the others.
@@ -128,9 +112,9 @@ class KeepsLearnerHistory:
     def refusal(self, obj, count: int) -> str:
         return (
             f"“{obj}” can't be deleted: {count} record{'s' if count != 1 else ''} of learners' "
-            "history (answers, picks, review cards, attempts or lessons marked done) depend on "
-            "it, and a learner's history is never deleted. Unpublish it instead: new learners "
-            "no longer see it, and old results still show it."
+            "history (answers, picks, review cards, attempts, lessons marked done or drill "
+            "answers) depend on it, and a learner's history is never deleted. Unpublish it "
+            "instead: new learners no longer see it, and old results still show it."
         )
 
     def delete_view(self, request, object_id, extra_context=None):
@@ -167,6 +151,33 @@ class KeepsLearnerHistory:
         if not queryset.exists():
             return None
         return delete_selected(self, request, queryset)
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(KeepsLearnerHistory, admin.ModelAdmin):
+    """Follow-ups one at a time, with their rubric; the lesson page edits them all at once. One
+    that learners have drilled is never deleted: it can leave the files and be retired."""
+
+    form = FollowUpForm
+    fields = ["lesson", "key", "position", "question", "answer", "rubric", "retired_at"]
+    readonly_fields = ["retired_at"]
+    list_display = ["question", "key", "lesson", "position", "point_count", "retired_at"]
+    list_filter = ["lesson", ("retired_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["lesson"]
+    search_fields = ["key", "question", "answer"]
+    ordering = ["lesson__position", "position"]
+
+    @admin.display(description="Rubric points")
+    def point_count(self, followup: FollowUp) -> int:
+        return len(followup.rubric)
+
+    def refusal(self, obj, count: int) -> str:
+        return (
+            f"“{obj}” can't be deleted: {count} drill answer{'s' if count != 1 else ''} or "
+            "review cards of learners depend on it, and a learner's history is never deleted. "
+            "Take it out of the lesson's file and run load_content instead: it is retired, "
+            "kept for their history and shown nowhere."
+        )
 
 
 @admin.register(Lesson)

@@ -126,10 +126,10 @@ class LessonQuerySet(models.QuerySet):
         )
 
     def for_page(self):
-        """A lesson with its codes and follow-ups, ready to render."""
+        """A lesson with its codes and current (not retired) follow-ups, ready to render."""
         return self.prefetch_related(
             models.Prefetch("codes", queryset=StatusCode.objects.only("code", "name")),
-            "followups",
+            models.Prefetch("followups", queryset=FollowUp.objects.current()),
         )
 
 
@@ -185,11 +185,18 @@ def validate_rubric(value) -> None:
         raise ValidationError([f"Rubric: {problem}." for problem in found])
 
 
+class FollowUpQuerySet(models.QuerySet):
+    def current(self):
+        """Follow-ups still in the content (not retired), in their lesson's order."""
+        return self.filter(retired_at__isnull=True)
+
+
 class FollowUp(models.Model):
     """An interview follow-up question whose answer the learner reveals.
 
     `key` is its identity: reloading the content updates a follow-up in place, matched by
-    key, so what learners record against it survives edits to its text or position.
+    key, so what learners record against it survives edits to its text or position. One that
+    left the files but that learners have drilled is kept, retired, for their history.
     """
 
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="followups")
@@ -209,6 +216,16 @@ class FollowUp(models.Model):
         validators=[validate_rubric],
         help_text="2–5 points a good answer makes, each with the wordings that count.",
     )
+    retired_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Set when the follow-up left the content files but learners have drilled it: the "
+            "lesson and the drill no longer show it, and their history keeps it."
+        ),
+    )
+
+    objects = FollowUpQuerySet.as_manager()
 
     class Meta:
         ordering = ["lesson", "position"]

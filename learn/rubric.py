@@ -34,6 +34,7 @@ and "401 is not about permission" contains "permission". Phrasings that include 
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 MIN_POINTS = 2
 MAX_POINTS = 5
@@ -158,6 +159,22 @@ class _Words:
     def term_end(self, index: int) -> bool:
         return index == len(self.stems) or self.term_start[index]
 
+    @cached_property
+    def positions(self) -> dict[str, list[int]]:
+        """Where each stem stands in the text, in order."""
+        found: dict[str, list[int]] = {}
+        for index, word in enumerate(self.stems):
+            found.setdefault(word, []).append(index)
+        return found
+
+    @cached_property
+    def fused_terms(self) -> tuple[tuple[int, int, str], ...]:
+        """(start, end, stem of its words written together) of each term: worked out once per
+        text, not once per phrasing, so a long answer costs one pass."""
+        return tuple(
+            (start, end, stem("".join(self.plain[start:end]))) for start, end in _terms(self)
+        )
+
 
 def _normalise(text: str) -> str:
     text = _CODE_REF.sub(lambda m: m.group(2) or m.group(1), text)
@@ -191,16 +208,20 @@ def _occurrences(answer: _Words, unit: _Words) -> list[tuple[int, int]]:
     """Where `unit` occurs in `answer` as whole terms, word by word or fused into one word."""
     found = []
     size = len(unit.stems)
-    for start in range(len(answer.stems) - size + 1):
+    # Only where the unit's rarest word stands in the answer can the unit start (so a long
+    # answer is not walked word by word for every phrasing).
+    anchor = min(range(size), key=lambda i: len(answer.positions.get(unit.stems[i], ())))
+    for at in answer.positions.get(unit.stems[anchor], ()):
+        start = at - anchor
         if (
-            answer.term_start[start]
+            0 <= start <= len(answer.stems) - size
+            and answer.term_start[start]
             and answer.term_end(start + size)
             and answer.stems[start : start + size] == unit.stems
         ):
             found.append((start, start + size))
     fused_unit = stem("".join(unit.plain))
-    for start, end in _terms(answer):
-        fused = stem("".join(answer.plain[start:end]))
+    for start, end, fused in answer.fused_terms:
         if (end - start > 1 or size > 1) and fused == fused_unit:
             found.append((start, end))
     return found
@@ -243,6 +264,15 @@ def point_evidence(answer: str, point: dict) -> str | None:
     """The first of the point's phrasings that the answer says, or None."""
     words = _words(answer)
     return next((p for p in point["phrasings"] if phrasing_found(words, p)), None)
+
+
+def points_evidence(answer: str, rubric: list[dict]) -> list[str | None]:
+    """For each point of the rubric, the first of its phrasings the answer says, or None; the
+    answer is read once for all of them."""
+    words = _words(answer)
+    return [
+        next((p for p in point["phrasings"] if phrasing_found(words, p)), None) for point in rubric
+    ]
 
 
 def found_points(answer: str, rubric: list[dict]) -> list[bool]:

@@ -5,7 +5,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+from django.utils import timezone
 
 from learn import rubric, safe_yaml
 from learn.models import FollowUp, Lesson, StatusCode
@@ -257,21 +259,24 @@ def content_load(*, directory: Path | None = None) -> list[LoadResult]:
         codes_changed = wanted_codes != set(lesson.codes.values_list("code", flat=True))
         if codes_changed:
             lesson.codes.set([by_code[code] for code in wanted_codes])
-        followups_changed = _followups_sync(lesson, fields["followups"])
+        followups_changed = _followups_sync(lesson, fields["followups"], lesson_result.notes)
         count_outcome(lesson_result, outcome, codes_changed or followups_changed)
     return [code_result, lesson_result]
 
 
-def _followups_sync(lesson: Lesson, wanted: list[dict]) -> bool:
+def _followups_sync(lesson: Lesson, wanted: list[dict], notes: list[str]) -> bool:
     """Match the lesson's follow-ups to the file by key: update in place, add, remove.
 
     A follow-up keeps its row (and so its id) across edits to its text, rubric or position;
-    only a follow-up whose key left the file is deleted, and only if nothing needs it.
+    a follow-up whose key left the file is deleted if nothing needs it, and otherwise retired
+    (kept for learners' history, shown nowhere); one that comes back to the file is current
+    again.
     """
     have = {followup.key: followup for followup in lesson.followups.all()}
     changed = False
     for position, item in enumerate(wanted):
-        values = {k: v for k, v in item.items() if k != "key"} | {"position": position}
+        values = {k: v for k, v in item.items() if k != "key"}
+        values |= {"position": position, "retired_at": None}
         followup = have.pop(item["key"], None)
         if followup is None:
             FollowUp.objects.create(lesson=lesson, key=item["key"], **values)
@@ -285,13 +290,27 @@ def _followups_sync(lesson: Lesson, wanted: list[dict]) -> bool:
         if _followup_removable(followup):
             followup.delete()
             changed = True
+        elif followup.retired_at is None:
+            followup.retired_at = timezone.now()
+            followup.save(update_fields=["retired_at"])
+            changed = True
+            notes.append(
+                f"{lesson.slug}: the follow-up '{followup.key}' left the file, but learners have "
+                "drilled it, so it is retired: their history keeps it, the lesson and the drill "
+                "no longer show it."
+            )
     return changed
 
 
 def _followup_removable(followup: FollowUp) -> bool:
-    """Whether a follow-up that left the content files may be deleted: for now, always.
+    """Whether a follow-up that left the content files may be deleted: not when any learner
+    has drilled it or has a review card for it, so reloading the files never erases progress.
 
-    Once learners keep review cards on follow-ups, the interview drill will refuse here when
-    any learner has answered this follow-up, so reloading the files never erases progress.
+    Learners' rows point at it with PROTECT foreign keys; the deletion collector finds them
+    without this app knowing the models that hold them (as the admin's `KeepsLearnerHistory`).
     """
+    try:
+        Collector(using=router.db_for_write(FollowUp)).collect([followup])
+    except (ProtectedError, RestrictedError):
+        return False
     return True

@@ -11,7 +11,8 @@ def _learner_key(request: HttpRequest) -> str | None:
     return str(learner.pk) if learner else None
 
 
-# Generous limits on answering (quiz, review and practice sets all post here): against scripts.
+# Generous limits on answering (quiz, review, practice sets and the interview drill all post
+# here): against scripts.
 ANSWER_LIMITS = (
     Limit(
         "ANSWER_RATE_LIMIT",
@@ -40,8 +41,16 @@ def _newcomer_key(request: HttpRequest) -> str | None:
     return client_ip(request)
 
 
+NEW_LEARNER_LIMIT = Limit(
+    "NEW_LEARNER_RATE_LIMIT",
+    key=_newcomer_key,
+    message="Too many new learners came from your network: the site starts {count} "
+    "{window} for one address without an account. Log in, or try again later.",
+)
+
 # Writes that create rows (an attempt, a set, a lesson marked done): against scripts that would
-# fill the database, not people. New anonymous learners are what a script without cookies makes.
+# fill the database, not people. New anonymous learners are what a script without cookies makes
+# (a drill answer rated first thing makes one too: it counts under the same "write" scope).
 WRITE_LIMITS = (
     Limit(
         "WRITE_RATE_LIMIT",
@@ -49,10 +58,5 @@ WRITE_LIMITS = (
         message="That is more than anyone starts or marks by hand: the site takes {count} of "
         "these {window} from one learner.",
     ),
-    Limit(
-        "NEW_LEARNER_RATE_LIMIT",
-        key=_newcomer_key,
-        message="Too many new learners came from your network: the site starts {count} "
-        "{window} for one address without an account. Log in, or try again later.",
-    ),
+    NEW_LEARNER_LIMIT,
 )

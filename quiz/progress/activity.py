@@ -1,7 +1,7 @@
 """The learner's days: activity per day in their own time zone, streaks and the heatmap.
 
-Days are the learner's days, in the time zone their browser gave. Activity is two aggregate
-queries (answers, lessons done), whatever the length of the history.
+Days are the learner's days, in the time zone their browser gave. Activity is three aggregate
+queries (answers, drill answers, lessons done), whatever the length of the history.
 """
 
 import zoneinfo
@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from quiz.models import Answer
-from quiz.progress.models import Learner, LessonCompletion
+from quiz.progress.models import DrillAnswer, Learner, LessonCompletion
 
 HEATMAP_WEEKS = 26
 _UTC = zoneinfo.ZoneInfo("UTC")
@@ -33,13 +33,15 @@ def local_today(zone: zoneinfo.ZoneInfo, now: datetime) -> date:
 
 
 def activity_by_day(learner: Learner | None, zone: zoneinfo.ZoneInfo) -> Counter:
-    """{local date: answers + lessons completed that day}, over the whole history."""
+    """{local date: answers (quiz and drill) + lessons completed that day}, over the whole
+    history."""
     days: Counter = Counter()
     if learner is None:
         return days
     answers = _per_day(Answer.objects.filter(attempt__learner=learner), "answered_at", zone)
+    drilled = _per_day(DrillAnswer.objects.filter(learner=learner), "answered_at", zone)
     reads = _per_day(LessonCompletion.objects.filter(learner=learner), "completed_at", zone)
-    for day, n in [*answers, *reads]:
+    for day, n in [*answers, *drilled, *reads]:
         days[day] += n
     return days
 

@@ -17,9 +17,14 @@ class Learning:
         return learners.current_learner(self.request)
 
     @cached_property
+    def due(self) -> review.Due:
+        """Review cards due now: questions and interview follow-ups (one query)."""
+        return review.due_counts(self.learner, timezone.now()) if self.learner else review.Due()
+
+    @cached_property
     def due_count(self) -> int:
-        """Review cards due now (the navigation's badge)."""
-        return review.due_count(self.learner, timezone.now()) if self.learner else 0
+        """Review cards due now, of both kinds (the navigation's badge)."""
+        return self.due.total
 
     @cached_property
     def done_lessons(self) -> set[int]:

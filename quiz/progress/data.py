@@ -2,11 +2,19 @@
 
 from django.utils import timezone
 
+from learn.models import FollowUp
 from quiz.models import Answer, Attempt, Question
 from quiz.progress.learners import login_records
-from quiz.progress.models import Learner, LessonCompletion, ReviewCard, ReviewLog
+from quiz.progress.models import (
+    DrillAnswer,
+    Learner,
+    LessonCompletion,
+    MockInterview,
+    ReviewCard,
+    ReviewLog,
+)
 
-FORMAT = "status-academy-progress/1"
+FORMAT = "status-academy-progress/2"  # 2: follow-up cards, drill answers, mock interviews
 
 
 def _iso(moment) -> str | None:
@@ -26,6 +34,8 @@ def learner_export(learner: Learner | None, user=None) -> dict:
         "lesson_completions": [],
         "review_cards": [],
         "review_logs": [],
+        "drill_answers": [],
+        "mock_interviews": [],
     }
     if user is not None and user.is_authenticated:
         export["account"] = {
@@ -85,11 +95,16 @@ def learner_export(learner: Learner | None, user=None) -> dict:
         .order_by("completed_at")
         .values_list("lesson__slug", "completed_at")
     ]
-    cards = ReviewCard.objects.filter(learner=learner).select_related("question").order_by("id")
+    cards = (
+        ReviewCard.objects.filter(learner=learner)
+        .select_related("question", "followup__lesson")
+        .order_by("id")
+    )
     export["review_cards"] = [
         {
             "id": c.pk,
-            "question": c.question.slug,
+            "question": c.question.slug if c.question_id else None,
+            "followup": _followup_name(c.followup) if c.followup_id else None,
             "due": _iso(c.due),
             "state": c.state,
             "reviews": c.reviews,
@@ -110,7 +125,45 @@ def learner_export(learner: Learner | None, user=None) -> dict:
         }
         for log in ReviewLog.objects.filter(card__learner=learner).order_by("reviewed_at", "id")
     ]
+    mocks = list(MockInterview.objects.filter(learner=learner).order_by("id"))
+    asked = FollowUp.objects.filter(pk__in={pk for m in mocks for pk in m.followup_ids})
+    names = {f.pk: _followup_name(f) for f in asked.select_related("lesson")}
+    export["mock_interviews"] = [
+        {
+            "id": mock.pk,
+            "followups": [names.get(pk, f"deleted-followup-{pk}") for pk in mock.followup_ids],
+            "started_at": _iso(mock.started_at),
+            "finished_at": _iso(mock.finished_at),
+        }
+        for mock in mocks
+    ]
+    drilled = (
+        DrillAnswer.objects.filter(learner=learner)
+        .select_related("followup__lesson")
+        .order_by("answered_at", "id")
+    )
+    export["drill_answers"] = [
+        {
+            "followup": _followup_name(d.followup),
+            "question": d.followup.question,
+            "text": d.text,
+            "marks": d.marks,
+            "made": d.made,
+            "points": d.points,
+            "rating": d.get_rating_display(),
+            "seconds": d.seconds,
+            "mock": d.mock_id,
+            "served_at": _iso(d.served_at),
+            "answered_at": _iso(d.answered_at),
+        }
+        for d in drilled
+    ]
     return export
+
+
+def _followup_name(followup) -> str:
+    """A follow-up as "lesson-slug/key": its identity across content reloads."""
+    return f"{followup.lesson.slug}/{followup.key}"
 
 
 def _logins(username: str) -> list[dict]:

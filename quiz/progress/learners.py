@@ -11,7 +11,14 @@ from django.http import HttpRequest
 
 from quiz.models import Answer, Attempt
 from quiz.progress.evidence import evidence_rebuild
-from quiz.progress.models import Learner, LessonCompletion, ReviewCard, ReviewLog
+from quiz.progress.models import (
+    DrillAnswer,
+    Learner,
+    LessonCompletion,
+    MockInterview,
+    ReviewCard,
+    ReviewLog,
+)
 
 LEARNER_KEY = "learner_id"
 TIMEZONE_KEY = "tz"
@@ -76,10 +83,10 @@ def forget(request: HttpRequest) -> None:
 def learner_merge(*, source: Learner, target: Learner) -> Learner:
     """Move everything `source` learned into `target`, then delete `source`.
 
-    Attempts (and their answers) move as they are. A lesson both completed keeps the earlier
-    completion. A question both have a review card for keeps the card with more reviews
-    (on a tie, the one reviewed last); the other card's log rows move to the kept card, so
-    the review history stays whole.
+    Attempts (and their answers), drill answers and mock interviews move as they are. A lesson
+    both completed keeps the earlier completion. A question or a follow-up both have a review
+    card for keeps the card with more reviews (on a tie, the one reviewed last); the other
+    card's log rows move to the kept card, so the review history stays whole.
     """
     if source.pk == target.pk:
         return target
@@ -98,9 +105,30 @@ def learner_merge(*, source: Learner, target: Learner) -> Learner:
         completion.delete()
     LessonCompletion.objects.filter(learner=source).update(learner=target)
 
-    kept = {card.question_id: card for card in ReviewCard.objects.filter(learner=target)}
-    for card in ReviewCard.objects.filter(learner=source, question_id__in=list(kept)):
-        other = kept[card.question_id]
+    _cards_merge(source=source, target=target)
+    DrillAnswer.objects.filter(learner=source).update(learner=target)
+    MockInterview.objects.filter(learner=source).update(learner=target)
+
+    if not target.timezone and source.timezone:
+        target.timezone = source.timezone
+        target.save(update_fields=["timezone"])
+    source.delete()
+    evidence_rebuild([target.pk])  # both histories, in order
+    return target
+
+
+def _cards_merge(*, source: Learner, target: Learner) -> None:
+    """Move the source's review cards to the target; where both have a card for the same
+    question or follow-up, keep the more reviewed one with both logs."""
+
+    def subject(card: ReviewCard) -> tuple[int | None, int | None]:
+        return (card.question_id, card.followup_id)
+
+    kept = {subject(card): card for card in ReviewCard.objects.filter(learner=target)}
+    for card in ReviewCard.objects.filter(learner=source):
+        other = kept.get(subject(card))
+        if other is None:
+            continue
         mine_wins = (card.reviews, card.last_review or card.due) > (
             other.reviews,
             other.last_review or other.due,
@@ -111,13 +139,6 @@ def learner_merge(*, source: Learner, target: Learner) -> Learner:
         if mine_wins:
             ReviewCard.objects.filter(pk=card.pk).update(learner=target)
     ReviewCard.objects.filter(learner=source).update(learner=target)
-
-    if not target.timezone and source.timezone:
-        target.timezone = source.timezone
-        target.save(update_fields=["timezone"])
-    source.delete()
-    evidence_rebuild([target.pk])  # both histories, in order
-    return target
 
 
 def on_login(sender, request, user, **kwargs) -> None:
@@ -150,7 +171,8 @@ def login_records(username: str) -> list:
 
 @transaction.atomic
 def progress_delete(*, learner: Learner | None, user) -> None:
-    """Everything of the learner goes: attempts, answers, completions, cards, logs; and with
+    """Everything of the learner goes: attempts, answers, completions, cards, logs, drill answers
+    and mock interviews (all cascade from the learner); and with
     an account, the account and every record of its log-ins (address, browser, times)."""
     if learner is not None:
         user = learner.user or user
@@ -176,6 +198,7 @@ def stale_learners(*, days: int, now: datetime):
             pk__in=LessonCompletion.objects.filter(completed_at__gte=cutoff).values("learner_id")
         )
         .exclude(pk__in=ReviewCard.objects.filter(last_review__gte=cutoff).values("learner_id"))
+        .exclude(pk__in=DrillAnswer.objects.filter(answered_at__gte=cutoff).values("learner_id"))
     )
 
 

@@ -1,4 +1,5 @@
-"""Progress's rows: learners, lessons they marked done, and their FSRS review cards and logs.
+"""Progress's rows: learners, lessons they marked done, their FSRS review cards and logs (of
+questions and of interview follow-ups), and their interview drill answers and mock interviews.
 
 They belong to the `quiz` app's tables and migrations (`app_label = "quiz"`): progress moved out
 of quiz as code, and moving tables would be a migration for nothing.
@@ -6,9 +7,10 @@ of quiz as code, and moving tables would be a migration for nothing.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
-from learn.models import Lesson
+from learn.models import FollowUp, Lesson
 from quiz.models import Question
 
 
@@ -55,12 +57,31 @@ class ReviewCardQuerySet(models.QuerySet):
     def due(self, now=None):
         return self.filter(due__lte=now or timezone.now())
 
+    def live(self):
+        """Cards of what learners may still see: published questions, current follow-ups of
+        published lessons. The others wait, kept, in case their content comes back."""
+        return self.filter(
+            Q(question__published=True)
+            | Q(followup__retired_at__isnull=True, followup__lesson__published=True)
+        )
+
 
 class ReviewCard(models.Model):
-    """FSRS memory state of one question for one learner; `due` and `state` mirror the JSON."""
+    """FSRS memory state of one question, or of one interview follow-up, for one learner;
+    `due` and `state` mirror the JSON. Both kinds share one review queue."""
 
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="cards")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="cards")
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="cards", null=True, blank=True
+    )
+    followup = models.ForeignKey(
+        FollowUp,
+        on_delete=models.PROTECT,
+        related_name="cards",
+        null=True,
+        blank=True,
+        help_text="Set instead of the question for an interview follow-up's card.",
+    )
     fsrs = models.JSONField(help_text="fsrs.Card.to_dict()")
     due = models.DateTimeField()
     state = models.PositiveSmallIntegerField(
@@ -76,7 +97,21 @@ class ReviewCard(models.Model):
         app_label = "quiz"  # the tables are the quiz app's (migrations)
         ordering = ["due"]
         constraints = [
-            models.UniqueConstraint(fields=["learner", "question"], name="one_card_per_question")
+            models.CheckConstraint(
+                condition=Q(question__isnull=False, followup__isnull=True)
+                | Q(question__isnull=True, followup__isnull=False),
+                name="card_of_a_question_or_a_followup",
+            ),
+            models.UniqueConstraint(
+                fields=["learner", "question"],
+                condition=Q(question__isnull=False),
+                name="one_card_per_question",
+            ),
+            models.UniqueConstraint(
+                fields=["learner", "followup"],
+                condition=Q(followup__isnull=False),
+                name="one_card_per_followup",
+            ),
         ]
         indexes = [
             models.Index(fields=["learner", "due"], name="card_learner_due"),
@@ -84,14 +119,17 @@ class ReviewCard(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.question} for {self.learner}, due {self.due:%Y-%m-%d %H:%M}"
+        what = self.question if self.question_id else self.followup
+        return f"{what} for {self.learner}, due {self.due:%Y-%m-%d %H:%M}"
 
 
 class ReviewLog(models.Model):
-    """One review of a card: every answer to a question is one."""
+    """One review of a card: every answer to a question is one, every rated drill answer too."""
 
     card = models.ForeignKey(ReviewCard, on_delete=models.CASCADE, related_name="logs")
-    rating = models.PositiveSmallIntegerField(help_text="fsrs.Rating: 1 Again, 3 Good.")
+    rating = models.PositiveSmallIntegerField(
+        help_text="fsrs.Rating: 1 Again, 2 Hard, 3 Good, 4 Easy (a question's answer is 1 or 3)."
+    )
     reviewed_at = models.DateTimeField()
     due_before = models.DateTimeField(null=True, blank=True)
     due_after = models.DateTimeField()
@@ -102,7 +140,97 @@ class ReviewLog(models.Model):
         ordering = ["reviewed_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.card.question_id} rated {self.rating} at {self.reviewed_at:%Y-%m-%d %H:%M}"
+        return f"Card {self.card_id} rated {self.rating} at {self.reviewed_at:%Y-%m-%d %H:%M}"
+
+
+class MockInterview(models.Model):
+    """Five follow-ups from the learner's weakest topics, each answered against a clock."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="mock_interviews")
+    followup_ids = models.JSONField(help_text="The follow-ups asked, in order.")
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the last question was rated."
+    )
+
+    class Meta:
+        app_label = "quiz"  # the tables are the quiz app's (migrations)
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Mock interview {self.pk} of {self.learner}, {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def total(self) -> int:
+        return len(self.followup_ids)
+
+
+class DrillAnswer(models.Model):
+    """One answer in the interview drill: what the learner typed (nothing, if they answered
+    aloud), the rubric's points as they were, each with what the matcher found and what the
+    learner says they made, and how well they recalled it (which reviews the follow-up's card).
+    """
+
+    class Rating(models.IntegerChoices):
+        """The learner's own rating of their recall: fsrs.Rating's values."""
+
+        AGAIN = 1, "Again"
+        HARD = 2, "Hard"
+        GOOD = 3, "Good"
+        EASY = 4, "Easy"
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="drill_answers")
+    followup = models.ForeignKey(FollowUp, on_delete=models.PROTECT, related_name="drill_answers")
+    text = models.TextField(blank=True, help_text="What the learner typed; empty if said aloud.")
+    marks = models.JSONField(
+        default=list,
+        help_text='The rubric as answered: [{"point": …, "found": matcher, "made": learner}].',
+    )
+    made = models.PositiveSmallIntegerField(help_text="Points the learner says they made.")
+    points = models.PositiveSmallIntegerField(help_text="Points in the rubric when answered.")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    seconds = models.PositiveIntegerField(
+        help_text="From the question being served to the answer being revealed."
+    )
+    served_at = models.DateTimeField(
+        help_text="When the question was served (from the form's signed timer): one rating each."
+    )
+    mock = models.ForeignKey(
+        MockInterview,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="answers",
+    )
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = "quiz"  # the tables are the quiz app's (migrations)
+        ordering = ["answered_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=4), name="drill_rating_1_to_4"
+            ),
+            models.CheckConstraint(
+                condition=Q(made__lte=models.F("points")), name="drill_made_within_points"
+            ),
+            models.UniqueConstraint(
+                fields=["learner", "followup", "served_at"], name="one_rating_per_serving"
+            ),
+            models.UniqueConstraint(
+                fields=["mock", "followup"],
+                condition=Q(mock__isnull=False),
+                name="one_answer_per_mock_question",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["learner", "followup", "answered_at"], name="drill_learner_followup"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} on {self.followup_id}: {self.made} of {self.points}"
 
 
 class CodeEvidence(models.Model):

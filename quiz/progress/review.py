@@ -1,9 +1,10 @@
-"""Spaced repetition with FSRS: every answer reviews the question's card for that learner.
+"""Spaced repetition with FSRS: every answer reviews the question's card for that learner, and
+every rated drill answer the interview follow-up's card. Both kinds share one queue.
 
-A right answer is rated Good and a wrong one Again. Same-day learning steps, as Anki has them:
-a new card comes back after 1 minute when missed and after 10 minutes when right, a lapsed one
-after 10 minutes, so a missed question returns within the sitting; once learned, intervals grow
-in days (FSRS).
+A right answer is rated Good and a wrong one Again; in the drill the learner rates their own
+recall (Again, Hard, Good, Easy). Same-day learning steps, as Anki has them: a new card comes
+back after 1 minute when missed and after 10 minutes when right, a lapsed one after 10 minutes,
+so a miss returns within the sitting; once learned, intervals grow in days (FSRS).
 """
 
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Min, Q
 from fsrs import Card, Rating, Scheduler
 
+from learn.models import FollowUp
 from quiz.models import Question
 from quiz.progress.models import Learner, ReviewCard, ReviewLog
 
@@ -29,11 +31,25 @@ def card_review(
     *, learner: Learner, question: Question, correct: bool, when: datetime
 ) -> ReviewCard:
     """Review (creating on first sight) the learner's card for the question; log the review."""
-    card = ReviewCard.objects.select_for_update().filter(learner=learner, question=question).first()
+    rating = Rating.Good if correct else Rating.Again
+    return _review(learner=learner, subject={"question": question}, rating=rating, when=when)
+
+
+@transaction.atomic
+def followup_review(
+    *, learner: Learner, followup: FollowUp, rating: Rating, when: datetime
+) -> ReviewCard:
+    """Review (creating on first sight) the learner's card for an interview follow-up, with the
+    rating they gave their recall; log the review."""
+    return _review(learner=learner, subject={"followup": followup}, rating=rating, when=when)
+
+
+def _review(*, learner: Learner, subject: dict, rating: Rating, when: datetime) -> ReviewCard:
+    card = ReviewCard.objects.select_for_update().filter(learner=learner, **subject).first()
     state = Card.from_dict(card.fsrs) if card else Card()
     due_before = card.due if card else None
-    rating = Rating.Good if correct else Rating.Again
     state, _ = SCHEDULER.review_card(state, rating, review_datetime=when)
+    missed = int(rating == Rating.Again)
     fields = {
         "fsrs": state.to_dict(),
         "due": state.due,
@@ -42,13 +58,13 @@ def card_review(
     }
     if card is None:
         card = ReviewCard.objects.create(
-            learner=learner, question=question, reviews=1, lapses=int(not correct), **fields
+            learner=learner, reviews=1, lapses=missed, **subject, **fields
         )
     else:
         for name, value in fields.items():
             setattr(card, name, value)
         card.reviews += 1
-        card.lapses += int(not correct)
+        card.lapses += missed
         card.save()
     ReviewLog.objects.create(
         card=card,
@@ -71,14 +87,37 @@ def due_question_ids(learner: Learner, now: datetime, limit: int = SESSION_SIZE)
     )
 
 
-def due_count(learner: Learner, now: datetime) -> int:
-    return ReviewCard.objects.due(now).filter(learner=learner, question__published=True).count()
+@dataclass(frozen=True)
+class Due:
+    """Cards due now: questions (a review session) and interview follow-ups (a drill)."""
+
+    questions: int = 0
+    followups: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.questions + self.followups
+
+
+def due_counts(learner: Learner, now: datetime) -> Due:
+    """One aggregate query over the learner's live cards."""
+    counts = (
+        ReviewCard.objects.due(now)
+        .filter(learner=learner)
+        .live()
+        .aggregate(
+            questions=Count("id", filter=Q(question__isnull=False)),
+            followups=Count("id", filter=Q(followup__isnull=False)),
+        )
+    )
+    return Due(**counts)
 
 
 def next_due(learner: Learner, now: datetime) -> datetime | None:
     """When the next card falls due, if none is due now."""
     return (
-        ReviewCard.objects.filter(learner=learner, due__gt=now, question__published=True)
+        ReviewCard.objects.filter(learner=learner, due__gt=now)
+        .live()
         .aggregate(at=Min("due"))
         .get("at")
     )
@@ -100,7 +139,8 @@ def comes_back(due: datetime, now: datetime) -> str:
 
 @dataclass(frozen=True)
 class Forecast:
-    """How many cards fall due: now, later today, tomorrow, and over the next seven days."""
+    """How many cards (questions and follow-ups) fall due: now, later today, tomorrow, and over
+    the next seven days."""
 
     now: int
     today: int
@@ -115,7 +155,7 @@ def forecast(learner: Learner, now: datetime, zone) -> Forecast:
     end_today = midnight + timedelta(days=1)
     end_tomorrow = end_today + timedelta(days=1)
     end_week = now + timedelta(days=7)
-    cards = ReviewCard.objects.filter(learner=learner, question__published=True)
+    cards = ReviewCard.objects.filter(learner=learner).live()
     counts = cards.aggregate(
         now=Count("id", filter=Q(due__lte=now)),
         today=Count("id", filter=Q(due__gt=now, due__lt=end_today)),

@@ -15,6 +15,7 @@ from config.http import HtmxHttpRequest, see_other
 from config.ratelimit import rate_limit
 from learn.models import Lesson
 from quiz import services
+from quiz.interview import selectors as interview
 from quiz.limits import WRITE_LIMITS
 from quiz.models import Attempt
 from quiz.progress import activity, data, learners, mastery, reading, review
@@ -72,6 +73,9 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     codes = mastery.mastery(learner)
     days = activity.activity_by_day(learner, zone)
     attempts, attempt_count = reading.history(learner) if learner else ([], 0)
+    latest = interview.latest_answers(learner)
+    due_followups = learning_for(request).due.followups
+    due_cards = interview.due_cards(learner, now) if due_followups else []
     context = {
         "learner": learner,
         "reading": reading.reading_by_group(done),
@@ -87,6 +91,11 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "mistakes": len(mastery.last_wrong_question_ids(learner)),
         "zone": zone,
         "levels": mastery.LEVEL_NAMES,
+        "readiness": interview.readiness(interview.topics(), latest),
+        "drilled": len(latest),
+        "due_followups": due_followups,
+        "due_cards": due_cards,
+        "due_more": due_followups - len(due_cards),
     }
     return render(request, "progress/dashboard.html", context)
 
@@ -99,12 +108,14 @@ def review_home(request: HtmxHttpRequest) -> HttpResponse:
 def _review_context(request: HttpRequest) -> dict:
     learner = learners.current_learner(request)
     now = timezone.now()
-    due = learning_for(request).due_count
+    due = learning_for(request).due
     forecast = review.forecast(learner, now, activity.learner_zone(learner)) if learner else None
     return {
-        "due": due,
-        "session_size": min(due, review.SESSION_SIZE),
-        "next_due": review.next_due(learner, now) if learner and not due else None,
+        "due": due.total,
+        "due_questions": due.questions,
+        "due_followups": due.followups,
+        "session_size": min(due.questions, review.SESSION_SIZE),
+        "next_due": review.next_due(learner, now) if learner and not due.total else None,
         "forecast": forecast,
         "mistakes": len(mastery.last_wrong_question_ids(learner)),
         "has_cards": bool(learner and learner.cards.exists()),
@@ -114,9 +125,12 @@ def _review_context(request: HttpRequest) -> dict:
 @require_POST
 @rate_limit("write", *WRITE_LIMITS)
 def review_start(request: HtmxHttpRequest) -> HttpResponse:
-    """Start a review of the cards due now (up to a session's worth)."""
+    """Start a review of the questions due now (up to a session's worth); when only interview
+    questions are due, their drill."""
     learner = learners.current_learner(request)
     ids = review.due_question_ids(learner, timezone.now()) if learner else []
+    if not ids and learning_for(request).due.followups:
+        return see_other(reverse("interview:due"))
     if not ids:
         context = _review_context(request) | {
             "notice": "Nothing is due right now, so there is nothing to review."

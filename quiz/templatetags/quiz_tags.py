@@ -1,4 +1,5 @@
-"""Template filters for questions: choices are inline Markdown wherever they show."""
+"""Template filters for questions (choices are inline Markdown wherever they show) and the
+interview drill's clock."""
 
 from django import template
 from django.urls import reverse
@@ -11,6 +12,15 @@ from learn.templatetags.learn_tags import markdown, markdown_inline
 from quiz import selectors
 
 register = template.Library()
+
+
+@register.filter
+def duration_clock(seconds) -> str:
+    """Whole seconds as a clock face: "0:07", "1:23", "1:02:03"."""
+    seconds = max(0, int(seconds or 0))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
 
 
 @register.filter

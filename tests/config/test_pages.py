@@ -13,6 +13,7 @@ SECTIONS = {
     "learn:lesson_list": "/learn/",
     "learn:code_list": "/codes/",
     "quiz:quiz_home": "/quiz/",
+    "interview:home": "/interview/",
     "progress:dashboard": "/progress/",
 }
 

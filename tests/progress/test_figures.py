@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from learn.models import Lesson, StatusCode
 from quiz.models import Answer, Attempt, Question
@@ -621,23 +622,23 @@ def small_and_large():
 
 def queries_for(client, learner: Learner, path: str) -> list[str]:
     log_in(client, learner)
-    client.get(path)  # warm anything cached per process
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
+    # The clock stands still, so nothing cached for a second (the content version, read for
+    # the interview topics) expires between warming and counting on a slow machine.
+    with time_machine.travel(timezone.now(), tick=False):
+        client.get(path)  # warm anything cached per process
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
     assert response.status_code == HTTPStatus.OK
     return [q["sql"] for q in captured.captured_queries]
 
 
-@pytest.mark.parametrize("path,most", [("/progress/", 13), ("/review/", 6)])
-def test_query_count_does_not_grow_with_history(
-    client, small_and_large, django_assert_max_num_queries, path, most
-):
+@pytest.mark.parametrize("path,most", [("/progress/", 15), ("/review/", 6)])
+def test_query_count_does_not_grow_with_history(client, small_and_large, path, most):
     small, large = small_and_large
     few = queries_for(client, small, path)
     many = queries_for(client, large, path)
     assert len(few) == len(many), "\n".join(["10 answers:", *few, "1,000 answers:", *many])
-    with django_assert_max_num_queries(most):
-        client.get(path)
+    assert len(many) <= most, "\n".join(many)
 
 
 def test_the_large_history_shows_on_the_dashboard(client, small_and_large):

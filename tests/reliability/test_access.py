@@ -311,6 +311,9 @@ def get_paths() -> list[str]:
         "/", "/healthz", "/learn/", f"/learn/{LESSON}/", "/codes/", "/codes/404/", "/quiz/",
         f"/quiz/{LESSON}/", "/progress/", "/review/", "/lab/", "/accounts/login/",
         "/accounts/signup/", "/progress/delete/", "/progress/export/", "/continue/", "/search/",
+        "/interview/", "/interview/cheatsheet/", "/interview/mixed/", "/interview/due/",
+        "/interview/mock/", "/interview/lessons/401-vs-403/",
+        "/interview/lessons/401-vs-403/401-vs-403-difference/",
     ]  # fmt: skip
     return paths
 

@@ -3,6 +3,7 @@
 import copy
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from http.cookies import SimpleCookie
 
 import pytest
@@ -10,11 +11,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.test import Client
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from learn.models import FollowUp, Lesson
 from quiz import services
+from quiz.interview.services import drill_answer_record, mock_start
 from quiz.models import Attempt, Choice, Question, Quiz
 from quiz.progress.learners import LEARNER_KEY
 from quiz.progress.models import Learner
@@ -74,18 +77,43 @@ def _some_answer(question: Question) -> services.Given:
     return services.Given(choices=(question.choices.first(),))
 
 
+def _mocks(learner: Learner) -> list[int]:
+    """A mock interview with its first question rated, and one finished."""
+    followups = list(FollowUp.objects.current().order_by("id")[:5])
+    open_mock = mock_start(learner=learner, followup_ids=[f.pk for f in followups])
+    done = mock_start(learner=learner, followup_ids=[followups[0].pk])
+    now = timezone.now()
+    for mock in (open_mock, done):
+        drill_answer_record(
+            learner=learner,
+            followup=followups[0],
+            text="401 means no valid credentials",
+            made={1},
+            rating=3,
+            served_at=now - timedelta(seconds=mock.pk),
+            seconds=20,
+            when=now,
+            mock=mock,
+        )
+    return [open_mock.pk, done.pk]
+
+
 @pytest.fixture
 def world(db) -> World:
     member = get_user_model().objects.create_user("fuzz-member", password=MEMBER_PASSWORD)
     anonymous = Learner.objects.create()
     attempt_ids = _attempts(anonymous) + _attempts(Learner.objects.create(user=member))
     stranger = _attempts(Learner.objects.create())[:1]
+    mock_ids = _mocks(anonymous) + _mocks(Learner.objects.get(user=member))
     job = signing.dumps(0, salt="lab-job")  # started in 1970: long done, yet over an hour old
     fresh_job = signing.dumps(int(time.time() * 1000), salt="lab-job")
     slugs = list(Lesson.objects.values_list("slug", flat=True)[:5])
     slugs += list(Quiz.objects.values_list("slug", flat=True)[:5])
+    keys = list(FollowUp.objects.filter(lesson__slug__in=slugs).values_list("key", flat=True)[:6])
     values = {
         "slug": slugs,
+        "key": keys + ["no-such-follow-up"],
+        "mock_id": mock_ids,
         "attempt_id": attempt_ids + stranger,
         "number": [1, 2, 3, max(Attempt.objects.get(pk=attempt_ids[0]).total, 1)],
         "code": [200, 201, 204, 206, 301, 304, 400, 401, 404, 418, 429, 451, 503, 599],

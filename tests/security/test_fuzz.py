@@ -46,7 +46,7 @@ value_text = st.one_of(st.sampled_from(NASTY), st.text(max_size=30), header_text
 FIELDS = [
     "choice", "answer", "mode", "tz", "done", "code", "confirm", "password", "username",
     "password1", "password2", "old_password", "new_password1", "new_password2", "q", "next",
-    "csrfmiddlewaretoken",
+    "csrfmiddlewaretoken", "token", "made", "rating", "via",
 ]  # fmt: skip
 field_name = st.one_of(st.sampled_from(FIELDS), st.text(max_size=12))
 pairs = st.lists(st.tuples(field_name, value_text), max_size=8)
@@ -245,6 +245,7 @@ def test_unknown_paths_get_the_404_page(world, fuzz_settings, path, method):
 
 
 FORM = "application/x-www-form-urlencoded"
+DRILL = "/interview/lessons/401-vs-403/401-vs-403-difference/"
 EDGE_CASES = [
     ("stranger", "GET", "/accounts/signup/", "next=/foo%0Abar", b"", None),
     ("member", "GET", "/accounts/login/", "next=/foo%0D%0ASet-Cookie:x=1", b"", None),
@@ -274,6 +275,12 @@ EDGE_CASES = [
     ("anonymous", "POST", "/quiz/attempts/1/99999999999999999999999999/", "", b"", None),
     ("anonymous", "POST", "/quiz/attempts/1/1/", "", b"choice=%3Cscript%3E&answer=%3Cb%3E", FORM),
     ("stranger", "GET", "/lab/api/etag", "", b"", None),
+    ("stranger", "POST", DRILL, "", b"answer=" + b"x" * 3001 + b"&token=x", FORM),
+    ("stranger", "POST", DRILL, "", b"answer=%00&token=x", FORM),
+    ("stranger", "POST", DRILL + "rate/", "", b"answer=a&token=W1swLDAsMF0:x:y&rating=9", FORM),
+    ("anonymous", "POST", DRILL + "rate/", "", b"made=99&made=-1&made=%C2%B2&rating=%00", FORM),
+    ("anonymous", "POST", "/interview/mock/99999999999999999999999999/1/rate/", "", b"", None),
+    ("member", "GET", "/interview/lessons/401-vs-403/" + "k" * 500 + "/", "", b"", None),
 ]
 
 
