@@ -7,3 +7,8 @@ class QuizConfig(AppConfig):
     verbose_name = "Practice"
     content_loader = "quiz.importer.content_load"
     search_documents = "quiz.selectors.question_documents"
+
+    def ready(self) -> None:
+        from quiz import caching
+
+        caching.connect()

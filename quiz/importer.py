@@ -10,6 +10,7 @@ from django.utils import timezone
 from learn import safe_yaml
 from learn.models import Lesson, StatusCode
 from learn.services import ContentError, LoadResult, count_outcome, upsert
+from quiz.caching import questions_touched
 from quiz.models import AnswerChoice, Choice, Question, Quiz
 from quiz.question_files import ParsedChoice, ParsedQuestion, ParsedQuiz, parse_files
 from quiz.selectors import quiz_lesson_slug
@@ -145,6 +146,8 @@ def questions_import(sources: list[tuple[str, str]], *, dry_run: bool = False) -
             _upsert_quiz(quiz, slugs, lessons, quiz_result)
     if dry_run:
         transaction.set_rollback(True)
+    else:  # choices and links were written with update(): no signal said so
+        questions_touched(q.pk for q, _, changed in imported.values() if changed)
     return [question_result, quiz_result]
 
 

@@ -3,8 +3,10 @@ progress's: quiz/progress/models.py.)"""
 
 import secrets
 
-from django.db import models
-from django.db.models import Count, Q
+from django.db import connections, models
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
@@ -269,6 +271,56 @@ class Quiz(models.Model):
         return self.minutes or max(1, size)
 
 
+# The review card's fields `AttemptQuerySet.at_question(card=True)` reads, as `at_card_<name>`.
+AT_CARD_FIELDS = ("id", "fsrs", "due", "state", "reviews", "lapses", "last_review")
+
+
+class AttemptQuerySet(models.QuerySet):
+    def at_question(self, number: int, *, card: bool = False):
+        """With question `number`'s id (`at_question_id`) and its answer's (`at_answer_id`, or
+        None), and with `card` the learner's review card for it (`at_card_*`): what a question
+        page and an answer need to know, in the attempt's own query."""
+        from quiz.progress.models import ReviewCard  # progress's models import these
+
+        question_id = Cast(KT(f"question_ids__{number - 1}"), models.IntegerField())
+        answers = Answer.objects.filter(
+            attempt=OuterRef("pk"), question_id=OuterRef("at_question_id")
+        )
+        attempts = self.annotate(at_question_id=question_id).annotate(
+            at_answer_id=Subquery(answers.values("id")[:1])
+        )
+        if card:
+            cards = ReviewCard.objects.filter(
+                learner=OuterRef("learner_id"), question_id=OuterRef("at_question_id")
+            )
+            attempts = attempts.annotate(
+                **{
+                    f"at_card_{name}": Subquery(
+                        cards.values(name)[:1], output_field=ReviewCard._meta.get_field(name)
+                    )
+                    for name in AT_CARD_FIELDS
+                }
+            )
+        return attempts
+
+    def count_answer(self, pk: int, *, correct: bool, now) -> tuple[int, int] | None:
+        """Count one answer on an open attempt, closing it with its last question, in one
+        statement; (answered, correct) after it, or None when the attempt is finished or past
+        its deadline."""
+        connection = connections[self.db]
+        moment = connection.ops.adapt_datetimefield_value(now)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {self.model._meta.db_table} SET answered = answered + 1, "
+                "correct = correct + %s, "
+                "finished_at = CASE WHEN answered + 1 >= total THEN %s ELSE NULL END "
+                "WHERE id = %s AND finished_at IS NULL AND (deadline IS NULL OR deadline >= %s) "
+                "RETURNING answered, correct",
+                [int(correct), moment, pk, moment],
+            )
+            return cursor.fetchone()
+
+
 class Attempt(models.Model):
     class Mode(models.TextChoices):
         PRACTICE = "practice", "Practice"
@@ -307,6 +359,8 @@ class Attempt(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     deadline = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = AttemptQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

@@ -121,6 +121,19 @@ def given_text(question: Question, answer: Answer | None) -> str:
     )
 
 
+def answer_given(attempt: Attempt) -> Answer | None:
+    """The answer to the question `Attempt.objects.at_question` read the attempt at, if any."""
+    if attempt.at_answer_id is None:
+        return None
+    return Answer.objects.prefetch_related("choices").filter(pk=attempt.at_answer_id).first()
+
+
+def picked_ids(answer: Answer) -> set[int]:
+    """The choices the answer picked (known without a query right after it was recorded)."""
+    known = getattr(answer, "picked_ids", None)
+    return known if known is not None else {choice.pk for choice in answer.choices.all()}
+
+
 def comes_back(learner_id: int, question: Question, answer: Answer) -> str:
     """When the answered question comes back for review, in words ("in 10 minutes")."""
     due = getattr(answer, "comes_back", None)  # set by answer_submit; saves the query

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from quiz import draws
-from quiz.models import Answer, Attempt, Choice, Question, Quiz, scenario_groups
+from quiz.models import Answer, AnswerChoice, Attempt, Choice, Question, Quiz, scenario_groups
 from quiz.progress import evidence, review
 from quiz.progress.models import Learner
 from quiz.selectors import fixed_choice_order
@@ -111,33 +111,49 @@ def attempt_finish(*, attempt: Attempt) -> Attempt:
     return attempt
 
 
-@transaction.atomic
-def answer_submit(*, attempt: Attempt, question: Question, given: Given) -> Answer:
-    """Grade and record one answer, and count it on the attempt; all or nothing."""
-    attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
-    if attempt.finished_at is not None:
-        raise AnswerRefused("This attempt is already finished, so it takes no more answers.")
-    if attempt.is_overdue:
-        raise AnswerRefused(
-            "Time is up: this interview-mode attempt ended at its deadline, so the answer was "
-            "not counted. Your results are ready."
-        )
-    correct = grade(question, given)
+def answer_submit(
+    *, attempt: Attempt, question: Question, given: Given, card=review.UNREAD
+) -> Answer:
+    """Grade and record one answer, and count it on the attempt; all or nothing.
+
+    `card` is the learner's review card for the question as read with the attempt
+    (`review.card_read_with`); if another review changed it since, everything is rolled back
+    and recorded again from a locked read, once. The attempt in hand is updated to match.
+    """
     try:
-        with transaction.atomic():
-            answer = Answer.objects.create(
-                attempt=attempt,
-                question=question,
-                given_code=given.code,
-                given_bool=given.boolean,
-                correct=correct,
-            )
-    except IntegrityError:
+        return _answer_record(attempt, question, given, card)
+    except review.Raced:
+        return _answer_record(attempt, question, given, review.UNREAD)
+
+
+@transaction.atomic
+def _answer_record(attempt: Attempt, question: Question, given: Given, card) -> Answer:
+    now = timezone.now()
+    correct = grade(question, given)
+    counted = Attempt.objects.count_answer(attempt.pk, correct=correct, now=now)
+    if counted is None:
+        raise AnswerRefused(_refusal(attempt.pk, now))
+    try:
+        answer = Answer.objects.create(
+            attempt=attempt,
+            question=question,
+            given_code=given.code,
+            given_bool=given.boolean,
+            correct=correct,
+        )
+    except IntegrityError:  # the unique answer per question: rolls the count back too
         raise AnswerRefused("You have already answered this question in this attempt.") from None
     if given.choices:
-        answer.choices.set(given.choices)
+        AnswerChoice.objects.bulk_create(
+            AnswerChoice(answer=answer, choice=choice) for choice in given.choices
+        )
+    answer.picked_ids = {choice.pk for choice in given.choices}
     card = review.card_review(
-        learner=attempt.learner, question=question, correct=correct, when=answer.answered_at
+        learner=attempt.learner,
+        question=question,
+        correct=correct,
+        when=answer.answered_at,
+        card=card,
     )
     answer.comes_back = card.due  # for the feedback: when the learner sees it again
     evidence.evidence_record(
@@ -147,13 +163,21 @@ def answer_submit(*, attempt: Attempt, question: Question, given: Given) -> Answ
         given=evidence.given_codes(question, code=given.code, choices=given.choices),
         when=answer.answered_at,
     )
-    Attempt.objects.filter(pk=attempt.pk).update(
-        answered=F("answered") + 1, correct=F("correct") + int(correct)
-    )
-    attempt.refresh_from_db()
+    attempt.answered, attempt.correct = counted
     if attempt.answered >= attempt.total:
-        Attempt.objects.filter(pk=attempt.pk).update(finished_at=timezone.now())
+        attempt.finished_at = now
     return answer
+
+
+def _refusal(attempt_id: int, now) -> str:
+    """Why an attempt took no answer: finished, or past its deadline."""
+    attempt = Attempt.objects.get(pk=attempt_id)
+    if attempt.finished_at is None and attempt.deadline is not None and attempt.deadline < now:
+        return (
+            "Time is up: this interview-mode attempt ended at its deadline, so the answer was "
+            "not counted. Your results are ready."
+        )
+    return "This attempt is already finished, so it takes no more answers."
 
 
 @transaction.atomic

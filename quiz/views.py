@@ -12,10 +12,11 @@ from config.http import HtmxHttpRequest, see_other
 from config.ratelimit import rate_limit
 from learn.models import Lesson
 from quiz import selectors, services
+from quiz.caching import question_for_page
 from quiz.forms import AnswerForm
 from quiz.limits import ANSWER_LIMITS, WRITE_LIMITS
 from quiz.models import Attempt, Question, Quiz
-from quiz.progress import learners
+from quiz.progress import learners, review
 
 QUIZ_MODES = (Attempt.Mode.PRACTICE, Attempt.Mode.INTERVIEW)
 
@@ -25,16 +26,23 @@ NOT_YOURS = (
 )
 
 
-def _own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
-    """The attempt, if it belongs to this browser's learner; otherwise 404."""
-    learner = learners.current_learner(request)
-    attempt = (
-        Attempt.objects.select_related("quiz").filter(pk=attempt_id, learner=learner).first()
-        if learner is not None
-        else None
-    )
+def _own_attempt(
+    request: HttpRequest, attempt_id: int, *, at: int | None = None, card: bool = False
+) -> Attempt:
+    """The attempt, if it belongs to this browser's learner (read with it); otherwise 404.
+
+    With `at`, also what question `at` needs (`Attempt.objects.at_question`): one query.
+    """
+    owner = learners.learner_filter(request)
+    if owner is None or (at is not None and at < 1):
+        raise Http404(NOT_YOURS)
+    attempts = Attempt.objects.select_related("quiz", "learner").filter(owner, pk=attempt_id)
+    if at is not None:
+        attempts = attempts.at_question(at, card=card)
+    attempt = attempts.first()
     if attempt is None:
         raise Http404(NOT_YOURS)
+    learners.remember(request, attempt.learner)
     return attempt
 
 
@@ -86,14 +94,16 @@ def attempt_resume(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
 @rate_limit("answer", *ANSWER_LIMITS)
 def question(request: HtmxHttpRequest, attempt_id: int, number: int) -> HttpResponse:
     """One question of an attempt; a POST answers it (201 with feedback for htmx, else 303)."""
-    attempt = _own_attempt(request, attempt_id)
+    posting = request.method == "POST"
+    attempt = _own_attempt(request, attempt_id, at=number, card=posting)
     if not 1 <= number <= attempt.total:
         raise Http404(NOT_YOURS)
     # Not only published questions: an attempt keeps every question it holds.
-    item = get_object_or_404(Question.objects.for_page(), pk=attempt.question_ids[number - 1])
-    answer = item.answers.filter(attempt=attempt).prefetch_related("choices").first()
-    page = QuestionPage(request, attempt, number, item, answer)
-    if request.method == "POST":
+    item = question_for_page(attempt.at_question_id)
+    if item is None:
+        raise Http404(NOT_YOURS)
+    page = QuestionPage(request, attempt, number, item, selectors.answer_given(attempt))
+    if posting:
         return _answer(page)
     if attempt.mode == Attempt.Mode.INTERVIEW and attempt.is_finished:
         return see_other(reverse("quiz:results", args=[attempt.pk]))
@@ -109,13 +119,15 @@ def _answer(page: "QuestionPage") -> HttpResponse:
     attempt = page.attempt
     try:
         answer = services.answer_submit(
-            attempt=attempt, question=page.question, given=page.form.given()
+            attempt=attempt,
+            question=page.question,
+            given=page.form.given(),
+            card=review.card_read_with(attempt),
         )
     except services.AnswerRefused as refusal:
         if attempt.is_overdue:
             services.attempt_finish(attempt=attempt)
         return page.render(HTTPStatus.CONFLICT, str(refusal))
-    attempt.refresh_from_db()
     if not attempt.shows_feedback:
         return see_other(_next_url(attempt, page.number))
     if not page.request.htmx:
@@ -152,7 +164,7 @@ class QuestionPage:
             "form": self.form,
             "action": attempt.question_url(self.number),
             "answer": answer,
-            "picked": {c.pk for c in answer.choices.all()} if answer else set(),
+            "picked": selectors.picked_ids(answer) if answer else set(),
             "notice": notice,
             "next_url": _next_url(attempt, self.number),
             "next_label": "Next question" if self.number < attempt.total else "See your results",

@@ -21,6 +21,7 @@ from learn.registry import CLASS_NAMES
 from quiz import analysis, exporter
 from quiz.admin import pages
 from quiz.admin.forms import ChoiceInline, QuestionForm
+from quiz.caching import questions_touched
 from quiz.forms import AnswerForm
 from quiz.lint import sources as lint_sources
 from quiz.models import AnswerChoice, Attempt, Choice, Question, Quiz
@@ -172,6 +173,7 @@ class QuestionAdmin(KeepsLearnerHistory, PublishActions, admin.ModelAdmin):
             for choice in formset.deleted_objects:
                 if choice.pk in picked:
                     Choice.objects.filter(pk=choice.pk).update(retired_at=timezone.now())
+                    questions_touched([choice.question_id])
                     self.message_user(
                         request,
                         f"The choice “{choice.text}” was picked by learners, so it is retired "

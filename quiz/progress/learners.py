@@ -52,6 +52,24 @@ def current_learner(request: HttpRequest) -> Learner | None:
     return getattr(request, _CACHE)
 
 
+def learner_filter(request: HttpRequest) -> Q | None:
+    """The current learner as a filter on a model's `learner`, with no query of its own, for a
+    query that reads the learner anyway (`remember` it then); None when there is no learner."""
+    if hasattr(request, _CACHE):
+        learner = getattr(request, _CACHE)
+        return Q(learner=learner) if learner is not None else None
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return Q(learner__user=user)
+    pk = request.session.get(LEARNER_KEY)
+    return Q(learner_id=pk, learner__user__isnull=True) if pk else None
+
+
+def remember(request: HttpRequest, learner: Learner) -> None:
+    """The current learner, as read with something of theirs (`learner_filter`)."""
+    setattr(request, _CACHE, learner)
+
+
 def learner_for_write(request: HttpRequest) -> Learner:
     """The current learner, created on the first thing worth remembering (only ever on POST).
 

@@ -10,12 +10,12 @@ so a miss returns within the sitting; once learned, intervals grow in days (FSRS
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Q
 from fsrs import Card, Rating, Scheduler
 
 from learn.models import FollowUp
-from quiz.models import Question
+from quiz.models import AT_CARD_FIELDS, Question
 from quiz.progress.models import Learner, ReviewCard, ReviewLog
 
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
@@ -26,13 +26,27 @@ SCHEDULER = Scheduler(
 SESSION_SIZE = 20
 
 
-@transaction.atomic
+class Raced(Exception):
+    """The card changed since it was read (another review committed first): the caller's
+    transaction is rolled back, and the review is made again from a locked read."""
+
+
+UNREAD = object()  # `card=UNREAD`: read the card in the transaction, under a lock
+
+
+@transaction.atomic(savepoint=False)  # inside an answer's transaction: no savepoint of its own
 def card_review(
-    *, learner: Learner, question: Question, correct: bool, when: datetime
+    *, learner: Learner, question: Question, correct: bool, when: datetime, card=UNREAD
 ) -> ReviewCard:
-    """Review (creating on first sight) the learner's card for the question; log the review."""
+    """Review (creating on first sight) the learner's card for the question; log the review.
+
+    `card` is the card as read before the transaction (`card_read_with`), or None when there
+    was none: the review then writes without reading again, and raises `Raced` if another
+    review got there first.
+    """
     rating = Rating.Good if correct else Rating.Again
-    return _review(learner=learner, subject={"question": question}, rating=rating, when=when)
+    subject = {"question": question}
+    return _review(learner=learner, subject=subject, rating=rating, when=when, card=card)
 
 
 @transaction.atomic
@@ -44,8 +58,21 @@ def followup_review(
     return _review(learner=learner, subject={"followup": followup}, rating=rating, when=when)
 
 
-def _review(*, learner: Learner, subject: dict, rating: Rating, when: datetime) -> ReviewCard:
-    card = ReviewCard.objects.select_for_update().filter(learner=learner, **subject).first()
+def card_read_with(attempt) -> ReviewCard | None:
+    """The learner's card for the attempt's question, as `Attempt.objects.at_question(n,
+    card=True)` read it with the attempt (None: no card yet)."""
+    if attempt.at_card_id is None:
+        return None
+    fields = {name: getattr(attempt, f"at_card_{name}") for name in AT_CARD_FIELDS}
+    return ReviewCard(learner_id=attempt.learner_id, question_id=attempt.at_question_id, **fields)
+
+
+def _review(
+    *, learner: Learner, subject: dict, rating: Rating, when: datetime, card=UNREAD
+) -> ReviewCard:
+    locked = card is UNREAD
+    if locked:
+        card = ReviewCard.objects.select_for_update().filter(learner=learner, **subject).first()
     state = Card.from_dict(card.fsrs) if card else Card()
     due_before = card.due if card else None
     state, _ = SCHEDULER.review_card(state, rating, review_datetime=when)
@@ -57,15 +84,25 @@ def _review(*, learner: Learner, subject: dict, rating: Rating, when: datetime) 
         "last_review": when,
     }
     if card is None:
-        card = ReviewCard.objects.create(
-            learner=learner, reviews=1, lapses=missed, **subject, **fields
-        )
+        try:
+            card = ReviewCard.objects.create(
+                learner=learner, reviews=1, lapses=missed, **subject, **fields
+            )
+        except IntegrityError:
+            if locked:
+                raise
+            raise Raced from None  # created by another review since it was read
     else:
+        # Only if no other review changed the card since it was read: one statement.
+        changed = ReviewCard.objects.filter(pk=card.pk, reviews=card.reviews).update(
+            reviews=card.reviews + 1, lapses=card.lapses + missed, **fields
+        )
+        if not changed:
+            raise Raced
         for name, value in fields.items():
             setattr(card, name, value)
         card.reviews += 1
         card.lapses += missed
-        card.save()
     ReviewLog.objects.create(
         card=card,
         rating=int(rating),
