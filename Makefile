@@ -87,4 +87,4 @@ bench: install
 	$(BIN)/python -m tests.bench
 
 clean:
-	rm -rf $(VENV) staticfiles test-results
+	rm -rf $(VENV) staticfiles test-results cache.sqlite3*

@@ -220,8 +220,27 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "status-academy",
         "OPTIONS": {"MAX_ENTRIES": 5000},
-    }
+    },
+    # What every process must see alike: sessions (read through it) and each learner's
+    # version (quiz/progress/freshness.py). One machine on SQLite: a SQLite file of its own
+    # beside the database, which every worker opens (config/sqlitecache.py). Otherwise Redis
+    # (REDIS_URL) or, without it, nothing: sessions are then read from the database.
+    "shared": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    SHARED_CACHE_DB = Path(
+        os.environ.get(
+            "SHARED_CACHE_DB", Path(DATABASES["default"]["NAME"]).parent / "cache.sqlite3"
+        )
+    )
+    CACHES["shared"] = {
+        "BACKEND": "config.sqlitecache.SQLiteCache",
+        "LOCATION": SHARED_CACHE_DB,
+        "TIMEOUT": None,
+    }
+if not CACHES["shared"]["BACKEND"].endswith("DummyCache"):
+    SESSION_ENGINE = "config.sessions"
+    SESSION_CACHE_ALIAS = "shared"
 
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 

@@ -7,8 +7,13 @@ from quiz.progress import learners
 
 
 def _learner_key(request: HttpRequest) -> str | None:
-    learner = learners.current_learner(request)
-    return str(learner.pk) if learner else None
+    """Who is learning, from the session alone (no query): the account, or the anonymous
+    learner; None before there is either."""
+    owner = learners.owner_ids(request)
+    if owner is None:
+        return None
+    user_id, learner_id = owner
+    return f"user:{user_id}" if user_id is not None else str(learner_id)
 
 
 # Generous limits on answering (quiz, review, practice sets and the interview drill all post

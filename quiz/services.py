@@ -11,6 +11,7 @@ from django.utils import timezone
 from quiz import draws
 from quiz.models import Answer, AnswerChoice, Attempt, Choice, Question, Quiz, scenario_groups
 from quiz.progress import evidence, review
+from quiz.progress.freshness import learner_changed
 from quiz.progress.models import Learner
 from quiz.selectors import fixed_choice_order
 
@@ -77,6 +78,7 @@ def attempt_start(
     Attempt.objects.filter(learner=learner, finished_at__isnull=True, deadline__lt=now).update(
         finished_at=F("deadline")
     )
+    learner_changed(learner.pk)
     deadline = None
     if mode == Attempt.Mode.INTERVIEW:
         minutes = quiz.time_limit_minutes(len(chosen)) if quiz else max(1, len(chosen))
@@ -107,6 +109,7 @@ def attempt_finish(*, attempt: Attempt) -> Attempt:
     if attempt.finished_at is None:
         finished = min(timezone.now(), attempt.deadline) if attempt.deadline else timezone.now()
         Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(finished_at=finished)
+        learner_changed(attempt.learner_id)
         attempt.refresh_from_db()
     return attempt
 
@@ -117,7 +120,7 @@ def answer_submit(
     """Grade and record one answer, and count it on the attempt; all or nothing.
 
     `card` is the learner's review card for the question as read with the attempt
-    (`review.card_read_with`); if another review changed it since, everything is rolled back
+    (`Attempt.objects.for_question`); if another review changed it since, everything is rolled back
     and recorded again from a locked read, once. The attempt in hand is updated to match.
     """
     try:
@@ -183,6 +186,7 @@ def _refusal(attempt_id: int, now) -> str:
 @transaction.atomic
 def check_start(*, learner: Learner, lesson, questions: list[Question]) -> Attempt:
     """A "check yourself" set for the lesson: its questions, choices in the page's fixed order."""
+    learner_changed(learner.pk)
     return Attempt.objects.create(
         learner=learner,
         lesson=lesson,

@@ -16,7 +16,7 @@ from quiz.caching import question_for_page
 from quiz.forms import AnswerForm
 from quiz.limits import ANSWER_LIMITS, WRITE_LIMITS
 from quiz.models import Attempt, Question, Quiz
-from quiz.progress import learners, review
+from quiz.progress import learners
 
 QUIZ_MODES = (Attempt.Mode.PRACTICE, Attempt.Mode.INTERVIEW)
 
@@ -26,21 +26,31 @@ NOT_YOURS = (
 )
 
 
-def _own_attempt(
-    request: HttpRequest, attempt_id: int, *, at: int | None = None, card: bool = False
-) -> Attempt:
-    """The attempt, if it belongs to this browser's learner (read with it); otherwise 404.
-
-    With `at`, also what question `at` needs (`Attempt.objects.at_question`): one query.
-    """
+def _own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
+    """The attempt, if it belongs to this browser's learner (read with it); otherwise 404."""
     owner = learners.learner_filter(request)
-    if owner is None or (at is not None and at < 1):
-        raise Http404(NOT_YOURS)
-    attempts = Attempt.objects.select_related("quiz", "learner").filter(owner, pk=attempt_id)
-    if at is not None:
-        attempts = attempts.at_question(at, card=card)
-    attempt = attempts.first()
+    attempt = (
+        Attempt.objects.select_related("quiz", "learner").filter(owner, pk=attempt_id).first()
+        if owner is not None
+        else None
+    )
     if attempt is None:
+        raise Http404(NOT_YOURS)
+    learners.remember(request, attempt.learner)
+    return attempt
+
+
+def _own_attempt_at(request: HttpRequest, attempt_id: int, number: int, *, card: bool) -> Attempt:
+    """The attempt at question `number` (`Attempt.objects.for_question`), if it belongs to this
+    browser's learner and has that question; otherwise 404."""
+    owner = learners.owner_ids(request)
+    attempt = None
+    if owner is not None and number >= 1:
+        user_id, learner_id = owner
+        attempt = Attempt.objects.for_question(
+            attempt_id, number, user_id=user_id, learner_id=learner_id, card=card
+        )
+    if attempt is None or not number <= attempt.total:
         raise Http404(NOT_YOURS)
     learners.remember(request, attempt.learner)
     return attempt
@@ -95,9 +105,7 @@ def attempt_resume(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
 def question(request: HtmxHttpRequest, attempt_id: int, number: int) -> HttpResponse:
     """One question of an attempt; a POST answers it (201 with feedback for htmx, else 303)."""
     posting = request.method == "POST"
-    attempt = _own_attempt(request, attempt_id, at=number, card=posting)
-    if not 1 <= number <= attempt.total:
-        raise Http404(NOT_YOURS)
+    attempt = _own_attempt_at(request, attempt_id, number, card=posting)
     # Not only published questions: an attempt keeps every question it holds.
     item = question_for_page(attempt.at_question_id)
     if item is None:
@@ -122,7 +130,7 @@ def _answer(page: "QuestionPage") -> HttpResponse:
             attempt=attempt,
             question=page.question,
             given=page.form.given(),
-            card=review.card_read_with(attempt),
+            card=attempt.at_card,
         )
     except services.AnswerRefused as refusal:
         if attempt.is_overdue:

@@ -96,16 +96,18 @@ def _ratelimit_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings, _ratelimit_db):
-    """Each test starts with an empty cache and no rate-limit windows."""
-    from django.core.cache import cache
+    """Each test starts with empty caches (the shared one too) and no rate-limit windows."""
+    from django.core.cache import caches
 
     from config.ratelimit import counters
 
     settings.RATELIMIT_DB = _ratelimit_db
-    cache.clear()
+    for alias in ("default", "shared"):
+        caches[alias].clear()
     counters.reset()
     yield
-    cache.clear()
+    for alias in ("default", "shared"):
+        caches[alias].clear()
     counters.reset()
 
 

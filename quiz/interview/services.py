@@ -10,6 +10,7 @@ from fsrs import Rating
 from learn import rubric
 from learn.models import FollowUp
 from quiz.progress import review
+from quiz.progress.freshness import learner_changed
 from quiz.progress.models import DrillAnswer, Learner, MockInterview
 
 
@@ -92,4 +93,5 @@ def drill_answer_record(
 
 @transaction.atomic
 def mock_start(*, learner: Learner, followup_ids: list[int]) -> MockInterview:
+    learner_changed(learner.pk)
     return MockInterview.objects.create(learner=learner, followup_ids=followup_ids)

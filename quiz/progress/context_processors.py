@@ -19,7 +19,7 @@ class Learning:
     @cached_property
     def due(self) -> review.Due:
         """Review cards due now: questions and interview follow-ups (one query)."""
-        return review.due_counts(self.learner, timezone.now()) if self.learner else review.Due()
+        return review.due_now(self.learner, timezone.now()) if self.learner else review.Due()
 
     @cached_property
     def due_count(self) -> int:

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from quiz.models import Answer, Attempt
 from quiz.progress.evidence import evidence_rebuild
+from quiz.progress.freshness import learner_changed
 from quiz.progress.models import (
     DrillAnswer,
     Learner,
@@ -65,8 +66,24 @@ def learner_filter(request: HttpRequest) -> Q | None:
     return Q(learner_id=pk, learner__user__isnull=True) if pk else None
 
 
+def owner_ids(request: HttpRequest) -> tuple[int | None, int | None] | None:
+    """(user id, anonymous learner id) for a query that checks ownership itself and reads the
+    learner with what it reads (`remember` it then): one of the two is set; None when there is
+    no learner. A learner already read this request is named by its id."""
+    if hasattr(request, _CACHE):
+        learner = getattr(request, _CACHE)
+        if learner is None:
+            return None
+        return (learner.user_id, None) if learner.user_id else (None, learner.pk)
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return user.pk, None
+    pk = request.session.get(LEARNER_KEY)
+    return (None, pk) if pk else None
+
+
 def remember(request: HttpRequest, learner: Learner) -> None:
-    """The current learner, as read with something of theirs (`learner_filter`)."""
+    """The current learner, as read with something of theirs (`learner_filter`, `owner_ids`)."""
     setattr(request, _CACHE, learner)
 
 
@@ -86,6 +103,7 @@ def learner_for_write(request: HttpRequest) -> Learner:
     if zone and not learner.timezone:
         learner.timezone = zone
         learner.save(update_fields=["timezone"])
+        learner_changed(learner.pk)
     if learner.timezone:
         request.session[TIMEZONE_KEY] = learner.timezone
     return learner
@@ -108,6 +126,7 @@ def learner_merge(*, source: Learner, target: Learner) -> Learner:
     """
     if source.pk == target.pk:
         return target
+    learner_changed(target.pk)
     Attempt.objects.filter(learner=source).update(learner=target)
 
     theirs = dict(
@@ -170,6 +189,7 @@ def on_login(sender, request, user, **kwargs) -> None:
         if account is None:
             anonymous.user = user
             anonymous.save(update_fields=["user"])
+            learner_changed(anonymous.pk)
             account = anonymous
         else:
             account = learner_merge(source=anonymous, target=account)

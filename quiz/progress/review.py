@@ -10,12 +10,15 @@ so a miss returns within the sitting; once learned, intervals grow in days (FSRS
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Q
 from fsrs import Card, Rating, Scheduler
 
+from learn.caching import content_version
 from learn.models import FollowUp
-from quiz.models import AT_CARD_FIELDS, Question
+from quiz.models import Question
+from quiz.progress.freshness import learner_changed, learner_version
 from quiz.progress.models import Learner, ReviewCard, ReviewLog
 
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
@@ -24,6 +27,7 @@ SCHEDULER = Scheduler(
     learning_steps=LEARNING_STEPS, relearning_steps=RELEARNING_STEPS, enable_fuzzing=True
 )
 SESSION_SIZE = 20
+DUE_SECONDS = 60 * 60  # how long a process keeps a learner's due counts at most
 
 
 class Raced(Exception):
@@ -40,9 +44,9 @@ def card_review(
 ) -> ReviewCard:
     """Review (creating on first sight) the learner's card for the question; log the review.
 
-    `card` is the card as read before the transaction (`card_read_with`), or None when there
-    was none: the review then writes without reading again, and raises `Raced` if another
-    review got there first.
+    `card` is the card as read before the transaction (`Attempt.objects.for_question`), or
+    None when there was none: the review then writes without reading again, and raises `Raced`
+    if another review got there first.
     """
     rating = Rating.Good if correct else Rating.Again
     subject = {"question": question}
@@ -58,19 +62,11 @@ def followup_review(
     return _review(learner=learner, subject={"followup": followup}, rating=rating, when=when)
 
 
-def card_read_with(attempt) -> ReviewCard | None:
-    """The learner's card for the attempt's question, as `Attempt.objects.at_question(n,
-    card=True)` read it with the attempt (None: no card yet)."""
-    if attempt.at_card_id is None:
-        return None
-    fields = {name: getattr(attempt, f"at_card_{name}") for name in AT_CARD_FIELDS}
-    return ReviewCard(learner_id=attempt.learner_id, question_id=attempt.at_question_id, **fields)
-
-
 def _review(
     *, learner: Learner, subject: dict, rating: Rating, when: datetime, card=UNREAD
 ) -> ReviewCard:
     locked = card is UNREAD
+    learner_changed(learner.pk)
     if locked:
         card = ReviewCard.objects.select_for_update().filter(learner=learner, **subject).first()
     state = Card.from_dict(card.fsrs) if card else Card()
@@ -134,6 +130,43 @@ class Due:
     @property
     def total(self) -> int:
         return self.questions + self.followups
+
+
+@dataclass(frozen=True)
+class DueState:
+    """Cards due at a moment, and when the next one falls due (None: no other card)."""
+
+    due: Due
+    next_at: datetime | None
+
+
+def due_state(learner: Learner, now: datetime) -> DueState:
+    """One aggregate query over the learner's live cards."""
+    counts = (
+        ReviewCard.objects.filter(learner=learner)
+        .live()
+        .aggregate(
+            questions=Count("id", filter=Q(question__isnull=False, due__lte=now)),
+            followups=Count("id", filter=Q(followup__isnull=False, due__lte=now)),
+            next_at=Min("due", filter=Q(due__gt=now)),
+        )
+    )
+    next_at = counts.pop("next_at")
+    return DueState(Due(**counts), next_at)
+
+
+def due_now(learner: Learner, now: datetime) -> Due:
+    """The cards due now, kept per process until one more falls due, the learner reviews, or
+    the content changes (`freshness`): most pages then ask the database nothing for it."""
+    version = learner_version(learner.pk)
+    if not version:
+        return due_state(learner, now).due
+    key = f"due:{learner.pk}:{version}:{content_version()}"
+    kept = cache.get(key)
+    if kept is None or (kept.next_at is not None and now >= kept.next_at):
+        kept = due_state(learner, now)
+        cache.set(key, kept, DUE_SECONDS)
+    return kept.due
 
 
 def due_counts(learner: Learner, now: datetime) -> Due:

@@ -21,6 +21,7 @@ from quiz.models import Attempt
 from quiz.progress import activity, data, learners, mastery, reading, review
 from quiz.progress.context_processors import learning_for
 from quiz.progress.forms import DeleteForm, PractiseForm
+from quiz.progress.freshness import learner_changed
 from quiz.progress.models import LessonCompletion
 
 MISTAKES_SIZE = 20
@@ -42,11 +43,13 @@ def lesson_done(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if wanted == "1":
         learner = learners.learner_for_write(request)
         LessonCompletion.objects.get_or_create(learner=learner, lesson=lesson)
+        learner_changed(learner.pk)
         done = True
     else:
         learner = learners.current_learner(request)
         if learner is not None:
             LessonCompletion.objects.filter(learner=learner, lesson=lesson).delete()
+            learner_changed(learner.pk)
         done = False
     if not request.htmx:
         return see_other(lesson.get_absolute_url() + "#lesson-done")

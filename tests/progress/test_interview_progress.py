@@ -290,7 +290,9 @@ def test_due_counts_ignore_cards_of_retired_follow_ups_and_unpublished_lessons(c
     drill_rate(client)
     ReviewCard.objects.update(due=datetime(2000, 1, 1, tzinfo=UTC))
     assert "1 card due" in client.get("/review/").text
-    FollowUp.objects.filter(pk=followup().pk).update(retired_at=timezone.now())
+    retired = followup()
+    retired.retired_at = timezone.now()
+    retired.save()  # as the content loader retires it
     assert "Nothing is due" in client.get("/review/").text
     FollowUp.objects.filter(pk=followup().pk).update(retired_at=None)
     Lesson.objects.filter(slug="401-vs-403").update(published=False)
