@@ -65,7 +65,7 @@ MIDDLEWARE = [
     # unknown host from CommonMiddleware), so every response gets CSP and X-Frame-Options.
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.static.StaticFilesMiddleware",
     # Pages are gzipped here (static files come pre-compressed from whitenoise, above it).
     # BREACH: the only secret on a page is the CSRF token, masked afresh for every response.
     "django.middleware.gzip.GZipMiddleware",
