@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every response says how it may be cached: private and revalidated unless it says more.
+    "config.middleware.CacheControlMiddleware",
     # Outside everything that may answer early (whitenoise's static files, the 400 for an
     # unknown host from CommonMiddleware), so every response gets CSP and X-Frame-Options.
     "csp.middleware.CSPMiddleware",
@@ -203,6 +205,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Content pages (home, lessons, the reference) for visitors without a session are public: a
+# browser, a CDN or nginx may keep one this many seconds (learn/caching.py). An author's edit
+# shows at once on the site itself, and everywhere within this time.
+CONTENT_MAX_AGE = int(os.environ.get("CONTENT_MAX_AGE", "60"))
 
 CACHES = {
     "default": {
