@@ -218,6 +218,18 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
+# Several machines: with REDIS_URL (redis://host:6379/0, or unix:///path/redis.sock), the cache
+# (content pages, the content version) and the rate-limit counters live in Redis, shared by
+# every machine; while it is away, each process uses its memory and each machine its SQLite
+# counters (config/cache.py). Sessions and django-axes' log-in records stay in the database,
+# which every machine shares: a Redis outage never logs anyone out or forgets a failed log-in.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES["default"] = {
+        "BACKEND": "config.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "status-academy",
+    }
 
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
