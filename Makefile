@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+RUN_DIR ?= run
 INSTALLED := $(VENV)/.installed
 INSTALLED_PG := $(VENV)/.installed-postgres
 
@@ -18,7 +19,7 @@ help:
 	@echo "make install  create .venv and install the project with its dev tools"
 	@echo "make lint     ruff, migrations check, Django system checks"
 	@echo "make fmt      format and auto-fix with ruff"
-	@echo "make serve    production server: gunicorn, debug off, static files via whitenoise"
+	@echo "make serve    production server: nginx in front of gunicorn, debug off (needs nginx)"
 	@echo "make admin    create a staff account (interactive, or from DJANGO_SUPERUSER_*)"
 	@echo "make bench    benchmark: gunicorn on 127.0.0.1, a throwaway database, driven by wrk"
 
@@ -36,12 +37,19 @@ run: install
 	DJANGO_DEBUG=true $(BIN)/python manage.py load_content
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# nginx on HOST:PORT in front of gunicorn on a Unix socket in RUN_DIR (config/serve.py); Ctrl-C
+# stops both. Needs nginx (Debian's package): installed here when run as root (with its brotli
+# module), otherwise it says how.
 serve: install
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { [ "$$(id -u)" = 0 ] && \
+		apt-get install -y nginx libnginx-mod-http-brotli-static; } || { \
+		echo "make serve needs nginx: sudo apt-get install nginx libnginx-mod-http-brotli-static"; \
+		exit 1; }
 	DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DJANGO_DEBUG=false $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=false $(BIN)/python manage.py load_content
-	DJANGO_DEBUG=false $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) \
-		--workers $(WORKERS) --no-control-socket --access-logfile -
+	DJANGO_DEBUG=false $(BIN)/python -m config.serve --host $(HOST) --port $(PORT) \
+		--workers $(WORKERS) --run-dir $(RUN_DIR)
 
 lint: install
 	$(BIN)/ruff check .
