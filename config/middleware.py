@@ -5,20 +5,25 @@ from http import HTTPStatus
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.utils.cache import patch_cache_control
 
 from config.errors import error_response
+
+PRIVATE = "private, max-age=0, must-revalidate"
 
 
 class CacheControlMiddleware:
     """Every response says how it may be cached, and a browser forgets shared pages when the
     visitor it showed them to changes.
 
-    - A response that says nothing about caching gets `Cache-Control: private, no-cache`.
+    - A response that says nothing about caching gets `Cache-Control: private, max-age=0,
+      must-revalidate`: only the browser may keep it, and only to show it again after asking
+      (`no-cache` says the same, but REDbot warns about it on a response with no validator).
       Pages are per learner unless built to be shared: only `learn.caching.content_page`
-      (and static files) say `public`, and pages holding secrets say `no-store` themselves.
+      (and static files) let every cache keep them, and pages holding secrets say `no-store`.
       Without a `Cache-Control`, a shared cache may store a response heuristically.
-    - A public page has no `Vary: Cookie` (it is the same for every visitor without a
+    - `no-store` says it all: Django's `never_cache` adds `max-age=0, no-cache,
+      must-revalidate, private`, which it overrides (and REDbot warns about), so they go.
+    - A shared page has no `Vary: Cookie` (it is the same for every visitor without a
       session), so a browser may show its stored copy after a log-in for up to its max-age.
       A response that starts, changes or ends the session (the first progress, log in, log
       out, deletion) therefore says `Clear-Site-Data: "cache"`.
@@ -29,8 +34,11 @@ class CacheControlMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not response.has_header("Cache-Control"):
-            patch_cache_control(response, private=True, no_cache=True)
+        policy = response.get("Cache-Control", "")
+        if not policy:
+            response["Cache-Control"] = PRIVATE
+        elif "no-store" in policy and policy != "no-store":
+            response["Cache-Control"] = "no-store"
         name = settings.SESSION_COOKIE_NAME
         if name in response.cookies and response.cookies[name].value != request.COOKIES.get(
             name, ""

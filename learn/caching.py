@@ -5,8 +5,10 @@ A content page (home, lessons, the reference) is the same for every visitor who 
 session or messages cookie: nobody is logged in, there is no learner, no badge, no message.
 For them `content_page` keeps the rendered page in the cache, keyed by the *content version*,
 answers a repeat visit whose `If-None-Match` matches with 304 before any rendering, and says
-`Cache-Control: public, max-age=CONTENT_MAX_AGE, stale-while-revalidate=…`, so browsers, a
-CDN and nginx's micro-cache (config/nginx/) may keep it.
+`Cache-Control: max-age=CONTENT_MAX_AGE, stale-while-revalidate=…` without `private`, so
+browsers, a CDN and nginx's micro-cache (config/nginx/) may all keep it. (`public` would add
+nothing: it matters only for a response to a request with `Authorization`, and REDbot warns
+that it is unnecessary.)
 
 - The content version is a fingerprint of the learn tables (count and latest `updated_at` of
   lessons and codes, count of follow-ups) plus the deployed templates and code, so an edit in
@@ -195,7 +197,7 @@ def render_page(request: HttpRequest, template: str, context: dict | None = None
 
 def content_page(view):
     """Serve the view's page to visitors without a session as one public page, with an ETag,
-    304s and `Cache-Control: public`.
+    304s and a `Cache-Control` that lets every cache keep it.
 
     The view must render with `render_page`. The shared page carries no CSRF token (site.js
     fetches one from /csrf before the first POST). A page that used a real token, set a
@@ -216,7 +218,7 @@ def content_page(view):
         etag = f'W/"{digest}"'
         if "HTTP_IF_NONE_MATCH" in request.META:
             not_modified = get_conditional_response(
-                request, etag=etag, response=_public(request, HttpResponse(), etag)
+                request, etag=etag, response=_shared(request, HttpResponse(), etag)
             )
             if not_modified.status_code == HTTPStatus.NOT_MODIFIED:
                 return not_modified
@@ -237,7 +239,7 @@ def content_page(view):
             response["Content-Encoding"] = "gzip"
         else:
             response = HttpResponse(page.body, content_type=page.content_type)
-        return _public(request, response, etag)
+        return _shared(request, response, etag)
 
     return wrapped
 
@@ -253,12 +255,12 @@ def _with_real_token(request: HttpRequest, response: HttpResponse) -> HttpRespon
 def cache_control() -> str:
     seconds = settings.CONTENT_MAX_AGE
     return (
-        f"public, max-age={seconds}, stale-while-revalidate={STALE_SECONDS}, "
+        f"max-age={seconds}, stale-while-revalidate={STALE_SECONDS}, "
         f"stale-if-error={STALE_IF_ERROR_SECONDS}"
     )
 
 
-def _public(request: HttpRequest, response: HttpResponse, etag: str) -> HttpResponse:
+def _shared(request: HttpRequest, response: HttpResponse, etag: str) -> HttpResponse:
     """The headers of a page any visitor may get, from any cache.
 
     No `Vary: Cookie`: the page is the same whatever cookies come, and caches in front tell
