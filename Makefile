@@ -9,12 +9,13 @@ RUN_DIR ?= run
 INSTALLED := $(VENV)/.installed
 INSTALLED_PG := $(VENV)/.installed-postgres
 
-.PHONY: help install run serve test test-postgres backup lint fmt admin bench clean
+.PHONY: help install run serve test test-postgres test-cluster backup lint fmt admin bench clean
 
 help:
 	@echo "make run      set everything up and serve the site on http://$(HOST):$(PORT)/ (debug)"
 	@echo "make test     lint plus the whole test suite, browser tests included"
 	@echo "make test-postgres  the whole suite on a throwaway PostgreSQL server (apt-get install postgresql)"
+	@echo "make test-cluster   two nodes, nginx, Redis and PostgreSQL (apt-get install nginx redis-server postgresql)"
 	@echo "make backup   copy the SQLite database to backups/ (safe while the site runs)"
 	@echo "make install  create .venv and install the project with its dev tools"
 	@echo "make lint     ruff, migrations check, Django system checks"
@@ -70,6 +71,11 @@ $(INSTALLED_PG): pyproject.toml | $(BIN)/python
 
 test-postgres: $(INSTALLED_PG)
 	.ci/with-postgres $(BIN)/python -m pytest
+
+# tests/cluster only: several machines (two gunicorn nodes, nginx, Debian's redis-server, a
+# throwaway PostgreSQL) and the make serve topology. A missing service fails it.
+test-cluster: $(INSTALLED_PG)
+	.ci/with-postgres $(BIN)/python -m pytest --cluster tests/cluster
 
 backup: install
 	$(BIN)/python manage.py backup_db
