@@ -22,7 +22,7 @@ help:
 	@echo "make fmt      format and auto-fix with ruff"
 	@echo "make serve    production server: nginx in front of gunicorn, debug off (needs nginx)"
 	@echo "make admin    create a staff account (interactive, or from DJANGO_SUPERUSER_*)"
-	@echo "make bench    benchmark: gunicorn on 127.0.0.1, a throwaway database, driven by wrk"
+	@echo "make bench    benchmark: gunicorn, then nginx in front, on 127.0.0.1, driven by wrk"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -88,10 +88,14 @@ admin: install
 		$(BIN)/python manage.py createsuperuser; \
 	fi
 
-# Needs wrk (Debian's package): installed here when run as root, otherwise it says how.
+# Needs wrk and nginx (Debian's packages): installed here when run as root, otherwise it says how.
 bench: install
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y wrk; } || { \
 		echo "make bench needs wrk: sudo apt-get install wrk"; exit 1; }
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { [ "$$(id -u)" = 0 ] && \
+		apt-get install -y nginx libnginx-mod-http-brotli-static; } || { \
+		echo "make bench needs nginx: sudo apt-get install nginx libnginx-mod-http-brotli-static"; \
+		exit 1; }
 	$(BIN)/python -m tests.bench
 
 clean:
