@@ -36,9 +36,9 @@ WORKER_USER = "www-data"  # Debian's nginx user, for nginx's workers when starte
 
 
 def nginx_binary() -> str | None:
-    return shutil.which("nginx") or next(
-        (str(p) for p in (Path("/usr/sbin/nginx"),) if p.exists()), None
-    )
+    """nginx on the PATH, or Debian's in /usr/sbin (not on a normal user's PATH)."""
+    debian = Path("/usr/sbin/nginx")
+    return shutil.which("nginx") or (str(debian) if debian.exists() else None)
 
 
 def has_brotli() -> bool:
@@ -73,8 +73,9 @@ def security_headers() -> dict[str, str]:
 
 
 def prepare_run_dir(run_dir: Path) -> None:
-    """The run directory: the invoking user's; as root, also readable by nginx's workers'
-    group (and new files in it, the socket included, belong to that group)."""
+    """The run directory: the invoking user's alone; as root, its group is that of nginx's
+    workers, who may enter it (to reach the socket and the directories nginx makes theirs),
+    and nobody else may."""
     run_dir.mkdir(parents=True, exist_ok=True)
     worker = _worker_user()
     if worker is None:
@@ -157,21 +158,18 @@ def start_nginx(conf: Path, *, log: Path | None = None) -> subprocess.Popen:
             out.close()
 
 
-def gunicorn_command(bind: str, *, workers: int, access_log: bool = False) -> list[str]:
+def gunicorn_command(bind: str, *, workers: int) -> list[str]:
     """gunicorn as the production topology runs it: sync workers behind nginx.
 
     Its request limits are above nginx's, so a request gunicorn would refuse with its own bare
     page (no security headers) never gets past nginx.
     """
-    command = [
+    return [
         *(sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", bind),
         *("--workers", str(workers), "--no-control-socket", "--timeout", "30"),
         *("--limit-request-line", "8190", "--limit-request-field_size", "8190"),
         *("--limit-request-fields", "32768"),
     ]
-    if access_log:
-        command += ["--access-logfile", "-"]
-    return command
 
 
 def stop(process: subprocess.Popen | None, *, sig: int = signal.SIGTERM) -> None:

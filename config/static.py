@@ -60,7 +60,15 @@ class RepresentationStaticFile(StaticFile):
 
 
 class StaticFilesMiddleware(WhiteNoiseMiddleware):
-    """whitenoise's middleware, serving `RepresentationStaticFile`s."""
+    """whitenoise's middleware, serving `RepresentationStaticFile`s, with nginx's
+    `Cache-Control` (no `public`: it adds nothing here, and REDbot warns that it is
+    unnecessary)."""
+
+    def add_cache_headers(self, headers, path, url):
+        if self.immutable_file_test(path, url):
+            headers["Cache-Control"] = f"max-age={self.FOREVER}, immutable"
+        elif self.max_age is not None:
+            headers["Cache-Control"] = f"max-age={self.max_age}"
 
     def get_static_file(self, path, url, stat_cache=None):
         # whitenoise's own, with the class swapped.

@@ -53,3 +53,11 @@ def test_a_304_only_for_the_representation_the_client_holds(static_file):
     assert same == listed == HTTPStatus.NOT_MODIFIED
     assert headers["ETag"] == zipped["ETag"]
     assert other == HTTPStatus.OK  # a client without gzip never gets a 304 for gzip bytes
+
+
+@pytest.mark.django_db
+def test_static_files_may_be_kept_by_every_cache_without_public(client):
+    response = client.get("/static/css/site.css")
+
+    assert response.status_code == HTTPStatus.OK
+    assert response["Cache-Control"] == "max-age=60"

@@ -308,8 +308,8 @@ class _Out:
 
 def get_paths() -> list[str]:
     paths = [
-        "/", "/healthz", "/learn/", f"/learn/{LESSON}/", "/codes/", "/codes/404/", "/quiz/",
-        f"/quiz/{LESSON}/", "/progress/", "/review/", "/lab/", "/accounts/login/",
+        "/", "/healthz", "/csrf", "/learn/", f"/learn/{LESSON}/", "/codes/", "/codes/404/",
+        "/quiz/", f"/quiz/{LESSON}/", "/progress/", "/review/", "/lab/", "/accounts/login/",
         "/accounts/signup/", "/progress/delete/", "/progress/export/",
     ]  # fmt: skip
     return paths
