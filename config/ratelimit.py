@@ -40,6 +40,7 @@ UNITS = {
     **dict.fromkeys(["d", "day", "days"], 86400),
 }
 OFF = {"", "0", "off", "none", "false"}
+UNKNOWN_ADDRESS = "0.0.0.0"  # no address known: an address to count by, never one to bind
 
 
 @dataclass(frozen=True)
@@ -243,9 +244,11 @@ def client_ip(request: HttpRequest) -> str:
     `REMOTE_ADDR`, or with `TRUSTED_PROXY_COUNT = N` (N proxies of ours in front, each
     appending the address it received from to X-Forwarded-For), the address N entries from
     the end of X-Forwarded-For. Entries further left are whatever the client claimed, so
-    they are never read.
+    they are never read. With no address at all (gunicorn on a Unix socket reached without
+    nginx's header, or a request made in-process), 0.0.0.0: every such request counts as one
+    client, and django-axes can store it (PostgreSQL's inet column refused "unknown").
     """
-    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    remote = request.META.get("REMOTE_ADDR") or UNKNOWN_ADDRESS
     hops = settings.TRUSTED_PROXY_COUNT
     if not hops:
         return remote
