@@ -47,8 +47,13 @@ def error_response(
     allowed: str = "",
     wait: int | None = None,
     csrf: bool = False,
+    resend: list[tuple[str, str]] | None = None,
 ) -> HttpResponse:
-    """The error response for `status`, saying `reason` (what happened, for a person)."""
+    """The error response for `status`, saying `reason` (what happened, for a person).
+
+    `resend`: the fields of a form refused for lacking a CSRF token, for the 403 page to
+    offer sending again with one (config/views.py `csrf_failure`).
+    """
     status = HTTPStatus(status)
     headers = {}
     if allowed:
@@ -68,6 +73,8 @@ def error_response(
             "allowed": allowed,
             "wait": wait,
             "csrf": csrf,
+            "resend": resend,
+            "resend_to": request.get_full_path() if resend is not None else "",
             "bare": status >= 500,
         }
         response = HttpResponse(template.render(context, request), status=status)

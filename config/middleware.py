@@ -1,10 +1,50 @@
-"""Middleware that gives Django's bare 405 and 412 responses the site's teaching error page."""
+"""Middleware: the teaching page for Django's bare 405 and 412, NUL bytes refused, and the
+caching rule for every response."""
 
 from http import HTTPStatus
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 
 from config.errors import error_response
+
+PRIVATE = "private, max-age=0, must-revalidate"
+
+
+class CacheControlMiddleware:
+    """Every response says how it may be cached, and a browser forgets shared pages when the
+    visitor it showed them to changes.
+
+    - A response that says nothing about caching gets `Cache-Control: private, max-age=0,
+      must-revalidate`: only the browser may keep it, and only to show it again after asking
+      (`no-cache` says the same, but REDbot warns about it on a response with no validator).
+      Pages are per learner unless built to be shared: only `learn.caching.content_page`
+      (and static files) let every cache keep them, and pages holding secrets say `no-store`.
+      Without a `Cache-Control`, a shared cache may store a response heuristically.
+    - `no-store` says it all: Django's `never_cache` adds `max-age=0, no-cache,
+      must-revalidate, private`, which it overrides (and REDbot warns about), so they go.
+    - A shared page has no `Vary: Cookie` (it is the same for every visitor without a
+      session), so a browser may show its stored copy after a log-in for up to its max-age.
+      A response that starts, changes or ends the session (the first progress, log in, log
+      out, deletion) therefore says `Clear-Site-Data: "cache"`.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        policy = response.get("Cache-Control", "")
+        if not policy:
+            response["Cache-Control"] = PRIVATE
+        elif "no-store" in policy and policy != "no-store":
+            response["Cache-Control"] = "no-store"
+        name = settings.SESSION_COOKIE_NAME
+        if name in response.cookies and response.cookies[name].value != request.COOKIES.get(
+            name, ""
+        ):
+            response["Clear-Site-Data"] = '"cache"'
+        return response
 
 
 class MethodNotAllowedPageMiddleware:

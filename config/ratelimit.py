@@ -7,9 +7,12 @@ seconds: `"120/60"`); `"off"`, `"0"` or an empty value turns it off.
 The counters live outside any one process, so a limit of 5 admits exactly 5 however many
 workers serve the site, and a worker's restart forgets nothing: on one machine, in a small
 SQLite file of their own (`RATELIMIT_DB`; its lock is separate from the site's database, so
-counting never waits on an answer being written). Each count is one atomic upsert.
+counting never waits on an answer being written), each count one atomic upsert; on several
+machines, in Redis (`REDIS_URL`), each request's counts one atomic script. While Redis is
+away, each machine counts in its SQLite file (config/cache.py).
 """
 
+import contextlib
 import ipaddress
 import math
 import random
@@ -25,7 +28,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
+from redis.exceptions import RedisError
 
+from config.cache import Outage, client
 from config.errors import error_response
 
 UNITS = {
@@ -35,6 +40,7 @@ UNITS = {
     **dict.fromkeys(["d", "day", "days"], 86400),
 }
 OFF = {"", "0", "off", "none", "false"}
+UNKNOWN_ADDRESS = "0.0.0.0"  # no address known: an address to count by, never one to bind
 
 
 @dataclass(frozen=True)
@@ -126,7 +132,87 @@ class SQLiteCounters:
         self._connection().execute("DELETE FROM ratelimit_window")
 
 
-counters = SQLiteCounters()
+class RedisCounters:
+    """Windows per key in Redis, shared by every machine, with the SQLite file's semantics.
+
+    One script counts a request for each key: INCR, and on a key's first request an expiry
+    of the rate's seconds, so its window opens with that request and the key disappears when
+    it closes. Redis runs a script alone, so no two requests can both be "the first".
+    """
+
+    PREFIX = "status-academy:ratelimit:"
+    SCRIPT = """
+local out = {}
+for i, key in ipairs(KEYS) do
+  local count = redis.call("INCR", key)
+  local ttl = redis.call("PTTL", key)
+  if ttl < 0 then
+    redis.call("PEXPIRE", key, ARGV[i])
+    ttl = tonumber(ARGV[i])
+  end
+  out[#out + 1] = count
+  out[#out + 1] = ttl
+end
+return out
+"""
+
+    def __init__(self, url: str) -> None:
+        self.redis = client(url)
+        self.script = self.redis.register_script(self.SCRIPT)
+
+    def count(self, hits: list[tuple[str, "Rate"]], now: float) -> list[tuple[int, float]]:
+        keys = [self.PREFIX + key for key, _ in hits]
+        windows = [rate.seconds * 1000 for _, rate in hits]
+        flat = self.script(keys=keys, args=windows)
+        return [(int(flat[i]), now + int(flat[i + 1]) / 1000) for i in range(0, len(flat), 2)]
+
+    def reset(self) -> None:
+        """Forget every window (tests)."""
+        keys = list(self.redis.scan_iter(match=self.PREFIX + "*", count=1000))
+        if keys:
+            self.redis.delete(*keys)
+
+
+class Counters:
+    """The counters in use: Redis when `REDIS_URL` is set (this machine's SQLite file while
+    Redis is away), else the SQLite file."""
+
+    def __init__(self) -> None:
+        self.sqlite = SQLiteCounters()
+        self.outage = Outage("rate-limit counters", "this machine's SQLite file")
+        self._redis: dict[str, RedisCounters] = {}
+
+    def _shared(self) -> RedisCounters | None:
+        url = getattr(settings, "REDIS_URL", "")
+        if not url:
+            return None
+        if url not in self._redis:
+            self._redis[url] = RedisCounters(url)
+        return self._redis[url]
+
+    def count(self, hits: list[tuple[str, "Rate"]], now: float) -> list[tuple[int, float]]:
+        """Count one request for each (key, rate), atomically; [(count, window closes)]."""
+        shared = self._shared()
+        if shared is not None and self.outage.available():
+            try:
+                counted = shared.count(hits, now)
+            except RedisError as error:
+                self.outage.failed(error)
+            else:
+                self.outage.succeeded()
+                return counted
+        return self.sqlite.count(hits, now)
+
+    def reset(self) -> None:
+        """Forget every window (tests)."""
+        self.sqlite.reset()
+        shared = self._shared()
+        if shared is not None:
+            with contextlib.suppress(RedisError):
+                shared.reset()
+
+
+counters = Counters()
 
 
 def hit_all(hits: list[tuple[str, "Rate"]]) -> list[int | None]:
@@ -158,9 +244,11 @@ def client_ip(request: HttpRequest) -> str:
     `REMOTE_ADDR`, or with `TRUSTED_PROXY_COUNT = N` (N proxies of ours in front, each
     appending the address it received from to X-Forwarded-For), the address N entries from
     the end of X-Forwarded-For. Entries further left are whatever the client claimed, so
-    they are never read.
+    they are never read. With no address at all (gunicorn on a Unix socket reached without
+    nginx's header, or a request made in-process), 0.0.0.0: every such request counts as one
+    client, and django-axes can store it (PostgreSQL's inet column refused "unknown").
     """
-    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    remote = request.META.get("REMOTE_ADDR") or UNKNOWN_ADDRESS
     hops = settings.TRUSTED_PROXY_COUNT
     if not hops:
         return remote

@@ -63,11 +63,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every response says how it may be cached: private and revalidated unless it says more.
+    "config.middleware.CacheControlMiddleware",
     # Outside everything that may answer early (whitenoise's static files, the 400 for an
     # unknown host from CommonMiddleware), so every response gets CSP and X-Frame-Options.
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.static.StaticFilesMiddleware",
     # Pages are gzipped here (static files come pre-compressed from whitenoise, above it).
     # BREACH: the only secret on a page is the CSRF token, masked afresh for every response.
     "django.middleware.gzip.GZipMiddleware",
@@ -215,6 +217,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Content pages (home, lessons, the reference) for visitors without a session are public: a
+# browser, a CDN or nginx may keep one this many seconds (learn/caching.py). An author's edit
+# shows at once on the site itself, and everywhere within this time.
+CONTENT_MAX_AGE = int(os.environ.get("CONTENT_MAX_AGE", "60"))
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -227,7 +234,26 @@ CACHES = {
     # (REDIS_URL) or, without it, nothing: sessions are then read from the database.
     "shared": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+# Several machines: with REDIS_URL (redis://host:6379/0, or unix:///path/redis.sock), the cache
+# (content pages, the content version) and the rate-limit counters live in Redis, shared by
+# every machine; while it is away, each process uses its memory and each machine its SQLite
+# counters (config/cache.py). Sessions stay in the database, read through the shared cache,
+# and django-axes' log-in records too: a Redis outage never logs anyone out or forgets a failed
+# log-in.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES["default"] = {
+        "BACKEND": "config.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "status-academy",
+    }
+    CACHES["shared"] = {
+        "BACKEND": "config.cache.SharedRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "status-academy-shared",
+        "TIMEOUT": None,
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     SHARED_CACHE_DB = Path(
         os.environ.get(
             "SHARED_CACHE_DB", Path(DATABASES["default"]["NAME"]).parent / "cache.sqlite3"

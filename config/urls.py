@@ -9,6 +9,7 @@ from learn import views as learn_views
 urlpatterns = [
     path("", learn_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("csrf", views.csrf, name="csrf"),
     path("", include("learn.urls")),
     path("", include("quiz.urls")),
     path("interview/", include("quiz.interview.urls")),

@@ -1,28 +1,33 @@
-"""Caching for the content pages: a content version, 304s, and whole pages for anonymous visitors.
+"""Caching for the content pages: a content version, 304s, and one public page for every
+visitor without a session.
 
 A content page (home, lessons, the reference) is the same for every visitor who brings no
 session or messages cookie: nobody is logged in, there is no learner, no badge, no message.
 For them `content_page` keeps the rendered page in the cache, keyed by the *content version*,
-and answers a repeat visit whose `If-None-Match` matches with 304 before any rendering.
+answers a repeat visit whose `If-None-Match` matches with 304 before any rendering, and says
+`Cache-Control: max-age=CONTENT_MAX_AGE, stale-while-revalidate=…` without `private`, so
+browsers, a CDN and nginx's micro-cache (config/nginx/) may all keep it. (`public` would add
+nothing: it matters only for a response to a request with `Authorization`, and REDbot warns
+that it is unnecessary.)
 
 - The content version is a fingerprint of the learn tables (count and latest `updated_at` of
   lessons and codes, count of follow-ups) plus the deployed templates and code, so an edit in
   the admin, `load_content` or a deploy changes it. Signals below bump a lesson's or code's
-  `updated_at` when only its follow-ups or links change, and forget this process's copy at
-  once; other processes re-read it within `VERSION_SECONDS`.
-- The one per-visitor bit of such a page is the CSRF token. The page is rendered with a
-  placeholder instead, and each response gets the visitor's own token, so no token is shared.
-- The page is kept gzip-compressed too, as independent deflate blocks around the token, which
-  goes in an uncompressed block: serving it costs a CRC, not a compression, and the secret
-  never shares a compression context with anything (BREACH).
+  `updated_at` when only its follow-ups or links change, and forget the version at once (in
+  Redis: for every machine); without Redis other processes re-read it within `VERSION_SECONDS`.
+- The shared page carries no CSRF token: it would be everybody's. It is rendered with a
+  placeholder, removed before caching; site.js asks /csrf for the browser's own token before
+  the first POST from such a page, and without JavaScript the 403 for a form sent without a
+  token offers to send it again with one (config/views.py `csrf_failure`).
+- The page is kept gzip-compressed too, so serving it costs no compression. It holds no
+  secret, so BREACH has nothing to find.
 
-Visitors with a session (learners, accounts) get the page rendered as before, without ETag.
+Visitors with a session (learners, accounts) get the page rendered for them, `private`.
 """
 
+import gzip
 import hashlib
 import re
-import struct
-import zlib
 from dataclasses import dataclass
 from functools import cache as memoise
 from functools import wraps
@@ -33,7 +38,7 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
@@ -48,8 +53,9 @@ from learn.models import FollowUp, Lesson, StatusCode
 VERSION_KEY = "learn:content-version"
 VERSION_SECONDS = 1  # how long a process trusts its copy of the version without asking again
 PAGE_SECONDS = 60 * 60  # pages are keyed by version, so this only bounds unused entries
-CSRF_PLACEHOLDER = "csrf-token-placeholder-b1e0c9"
-CACHE_CONTROL = "private, no-cache"  # the page holds a CSRF token: browsers only, revalidated
+CSRF_PLACEHOLDER = "csrf-token-placeholder-b1e0c9"  # where a page's token goes (then: none)
+STALE_SECONDS = 30  # after CONTENT_MAX_AGE, a cache may serve the page while it fetches anew
+STALE_IF_ERROR_SECONDS = 24 * 60 * 60  # and for this long if the site cannot answer
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
@@ -57,12 +63,22 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def content_version() -> str:
-    """A short digest that changes whenever anything a content page shows may have changed."""
-    version = cache.get(VERSION_KEY)
+    """A short digest that changes whenever anything a content page shows may have changed.
+
+    Kept in the cache for `VERSION_SECONDS` under a key of this release's: with Redis, every
+    process of every machine running this code shares one version (and so its ETags and
+    pages); a machine running other code has its own.
+    """
+    key = version_key()
+    version = cache.get(key)
     if version is None:
         version = hashlib.sha256(f"{_fingerprint()}|{release()}".encode()).hexdigest()[:20]
-        cache.set(VERSION_KEY, version, VERSION_SECONDS)
+        cache.set(key, version, VERSION_SECONDS)
     return version
+
+
+def version_key() -> str:
+    return f"{VERSION_KEY}:{release()}"
 
 
 def _fingerprint() -> tuple:
@@ -79,24 +95,28 @@ def _fingerprint() -> tuple:
 
 @memoise
 def release() -> str:
-    """The deployed templates, page code and static manifest, as a digest (once per process)."""
+    """The deployed templates, page code and static manifest, as a digest of their contents
+    (once per process), so two machines running the same code agree on it."""
     roots = [Path(d) for engine in settings.TEMPLATES for d in engine.get("DIRS", [])]
     roots += [Path(d) for d in get_app_template_dirs("templates")]
-    files = [f for root in roots for f in root.rglob("*.html")]
+    files = [(root, f) for root in roots for f in root.rglob("*.html")]
     here = Path(__file__).resolve().parent
-    files += [*here.glob("*.py"), *(here.parent / "config").glob("*.py")]
-    files.append(Path(settings.STATIC_ROOT) / "staticfiles.json")
+    code = [*here.glob("*.py"), *(here.parent / "config").glob("*.py")]
+    files += [(here.parent, f) for f in code]
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    files.append((manifest.parent, manifest))
     digest = hashlib.sha256()
-    for path in sorted(files):
-        if path.exists():
-            stat = path.stat()
-            digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+    for root, path in sorted(files):
+        if path.is_file():
+            digest.update(f"{path.relative_to(root)}\0".encode() + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
 def content_changed(**kwargs) -> None:
-    """Forget this process's content version, so the next page reads the new one."""
-    cache.delete(VERSION_KEY)
+    """Forget the content version, so the next page reads the new one: now, and again when
+    the change commits (a page rendered in between would have kept the old one)."""
+    cache.delete(version_key())
+    transaction.on_commit(lambda: cache.delete(version_key()))
 
 
 def _touch(model, pks) -> None:
@@ -143,46 +163,26 @@ def _links_changed(sender, instance, action: str, reverse: bool, model, pk_set, 
 
 @dataclass(frozen=True)
 class CachedPage:
-    """A rendered page split at its CSRF tokens, plain and as gzip-ready deflate blocks."""
+    """A rendered page that any visitor may get: plain, and gzipped once."""
 
-    parts: tuple[bytes, ...]
-    deflated: tuple[bytes, ...]
+    body: bytes
+    gzipped: bytes
     content_type: str
 
     @classmethod
     def of(cls, response: HttpResponse) -> "CachedPage":
-        parts = tuple(response.content.split(CSRF_PLACEHOLDER.encode()))
+        body = response.content.replace(CSRF_PLACEHOLDER.encode(), b"")
         return cls(
-            parts=parts,
-            deflated=tuple(_deflate(part) for part in parts),
+            body=body,
+            gzipped=gzip.compress(body, compresslevel=9, mtime=0),
             content_type=response["Content-Type"],
         )
-
-    def body(self, token: bytes) -> bytes:
-        return token.join(self.parts)
-
-    def gzipped(self, token: bytes) -> bytes:
-        """A gzip member whose deflate stream is the cached blocks with `token` stored between."""
-        stored = b"\x00" + struct.pack("<HH", len(token), len(token) ^ 0xFFFF) + token
-        stream = stored.join(self.deflated) + b"\x01\x00\x00\xff\xff"  # final empty block
-        crc, size = 0, 0
-        for index, part in enumerate(self.parts):
-            if index:
-                crc, size = zlib.crc32(token, crc), size + len(token)
-            crc, size = zlib.crc32(part, crc), size + len(part)
-        header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
-        return header + stream + struct.pack("<II", crc, size & 0xFFFFFFFF)
-
-
-def _deflate(data: bytes) -> bytes:
-    """Raw deflate blocks with no history before them, ending on a byte boundary."""
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
-    return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
 
 
 def is_personal(request: HttpRequest) -> bool:
     """Whether the page may show this visitor something of their own (account, progress,
-    messages): only a session or a messages cookie can bring any."""
+    messages): only a session or a messages cookie can bring any. (A CSRF cookie is not
+    personal; nginx's micro-cache tells visitors apart by the same two cookies.)"""
     cookies = request.COOKIES
     return settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies
 
@@ -196,15 +196,21 @@ def render_page(request: HttpRequest, template: str, context: dict | None = None
 
 
 def content_page(view):
-    """Cache the view's page for visitors without a session, with an ETag and 304s.
+    """Serve the view's page to visitors without a session as one public page, with an ETag,
+    304s and a `Cache-Control` that lets every cache keep it.
 
-    The view must render with `render_page`. A page that used a real CSRF token, set a
-    cookie, touched the session or was not a 200 is served as it is and not cached.
+    The view must render with `render_page`. The shared page carries no CSRF token (site.js
+    fetches one from /csrf before the first POST). A page that used a real token, set a
+    cookie, touched the session or was not a 200 is served as it is, privately.
     """
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method not in ("GET", "HEAD") or is_personal(request):
+        if (
+            request.method not in ("GET", "HEAD")
+            or is_personal(request)
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # a bad CSRF cookie is replaced
+        ):
             return view(request, *args, **kwargs)
         htmx = request.META.get("HTTP_HX_REQUEST") == "true"
         key_source = f"{content_version()}|{htmx}|{request.get_full_path()}"
@@ -212,7 +218,7 @@ def content_page(view):
         etag = f'W/"{digest}"'
         if "HTTP_IF_NONE_MATCH" in request.META:
             not_modified = get_conditional_response(
-                request, etag=etag, response=_with_page_headers(HttpResponse(), etag)
+                request, etag=etag, response=_shared(request, HttpResponse(), etag)
             )
             if not_modified.status_code == HTTPStatus.NOT_MODIFIED:
                 return not_modified
@@ -228,13 +234,12 @@ def content_page(view):
             page = CachedPage.of(response)
             cache.set(key, page, PAGE_SECONDS)
 
-        token = get_token(request).encode()
         if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
-            response = HttpResponse(page.gzipped(token), content_type=page.content_type)
+            response = HttpResponse(page.gzipped, content_type=page.content_type)
             response["Content-Encoding"] = "gzip"
         else:
-            response = HttpResponse(page.body(token), content_type=page.content_type)
-        return _with_page_headers(response, etag)
+            response = HttpResponse(page.body, content_type=page.content_type)
+        return _shared(request, response, etag)
 
     return wrapped
 
@@ -247,10 +252,27 @@ def _with_real_token(request: HttpRequest, response: HttpResponse) -> HttpRespon
     return response
 
 
-def _with_page_headers(response: HttpResponse, etag: str) -> HttpResponse:
+def cache_control() -> str:
+    seconds = settings.CONTENT_MAX_AGE
+    return (
+        f"max-age={seconds}, stale-while-revalidate={STALE_SECONDS}, "
+        f"stale-if-error={STALE_IF_ERROR_SECONDS}"
+    )
+
+
+def _shared(request: HttpRequest, response: HttpResponse, etag: str) -> HttpResponse:
+    """The headers of a page any visitor may get, from any cache.
+
+    No `Vary: Cookie`: the page is the same whatever cookies come, and caches in front tell
+    a visitor with a session apart themselves (nginx by the cookie's name; a CDN by a rule).
+    The middleware read the (absent) session, which would add `Vary: Cookie`: it read nothing.
+    """
     response["ETag"] = etag
-    response["Cache-Control"] = CACHE_CONTROL
-    patch_vary_headers(response, ["Cookie", "HX-Request", "Accept-Encoding"])
+    response["Cache-Control"] = cache_control()
+    patch_vary_headers(response, ["HX-Request", "Accept-Encoding"])
+    session = getattr(request, "session", None)
+    if session is not None and not session.modified:
+        session.accessed = False
     return response
 
 

@@ -1,4 +1,5 @@
-"""Shared test set-up: plain static storage, Playwright on Debian's Chromium."""
+"""Shared test set-up: plain static storage, Playwright on Debian's Chromium, and tests/cluster
+only when asked for (`make test-cluster`: `pytest --cluster tests/cluster`)."""
 
 import os
 import shutil
@@ -23,6 +24,25 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--cluster",
+        action="store_true",
+        help="also run the tests marked cluster (nginx, Redis, PostgreSQL, two nodes): "
+        "make test-cluster",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without --cluster, the cluster tests are deselected (never collected as skipped)."""
+    if config.getoption("--cluster"):
+        return
+    cluster = [item for item in items if item.get_closest_marker("cluster")]
+    if cluster:
+        config.hook.pytest_deselected(items=cluster)
+        items[:] = [item for item in items if not item.get_closest_marker("cluster")]
 
 
 @pytest.fixture(autouse=True)

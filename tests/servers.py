@@ -1,4 +1,4 @@
-"""gunicorn on 127.0.0.1 for the tests and the benchmark: start it, wait for it, stop it.
+"""gunicorn (and Redis) on 127.0.0.1 for the tests and the benchmark: start, wait, stop.
 
 Plain functions (no pytest), so `make bench` uses the same code as the reliability tests.
 """
@@ -84,3 +84,35 @@ def manage(*args: str, env: dict[str, str], check: bool = True, timeout: float =
         text=True,
         timeout=timeout,
     )
+
+
+def start_redis(directory: Path) -> tuple[subprocess.Popen, str]:
+    """Debian's redis-server on a unix socket in `directory` (no TCP port, nothing saved to
+    disk), and its URL; RuntimeError if it does not answer within 10 s."""
+    socket_path = directory / "redis.sock"
+    command = [
+        *("redis-server", "--port", "0", "--unixsocket", str(socket_path)),
+        *("--unixsocketperm", "700", "--save", "", "--appendonly", "no"),
+        *("--dir", str(directory), "--logfile", str(directory / "redis.log")),
+    ]
+    process = subprocess.Popen(command, cwd=directory, start_new_session=True)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if socket_path.exists():
+            with socket.socket(socket.AF_UNIX) as sock:
+                try:
+                    sock.connect(str(socket_path))
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        return process, f"unix://{socket_path}"
+                except OSError:
+                    pass
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
+    stop(process)
+    raise RuntimeError(f"redis-server did not start:\n{_tail(directory / 'redis.log')}")
+
+
+def _tail(path: Path) -> str:
+    return path.read_text()[-2000:] if path.exists() else "(no log)"

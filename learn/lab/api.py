@@ -109,8 +109,8 @@ def status(request: HttpRequest, code: int) -> HttpResponse:
         headers["Location"] = ECHO
     if code == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="status-academy-lab"'
-    if code == 405:
-        headers["Allow"] = "GET, HEAD"
+    if code == 405:  # Allow never lists the method it refused
+        headers["Allow"] = "POST" if request.method in ("GET", "HEAD") else "GET, HEAD"
     if code == 407:
         headers["Proxy-Authenticate"] = 'Basic realm="status-academy-lab-proxy"'
     if code in RETRY_AFTER:

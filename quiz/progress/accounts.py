@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from config.errors import error_response
@@ -51,6 +52,7 @@ class LoginView(InvalidIs400, auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+@method_decorator(never_cache, name="dispatch")  # a form about the password: never stored
 class PasswordChangeView(InvalidIs400, auth_views.PasswordChangeView):
     pass
 
@@ -73,6 +75,7 @@ def _next_url(request: HttpRequest) -> str:
     return target if safe else resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+@never_cache  # a form for a password: never stored
 @require_http_methods(["GET", "HEAD", "POST"])
 @rate_limit("signup", SIGNUP_LIMIT)
 def signup(request: HttpRequest) -> HttpResponse:

@@ -23,13 +23,17 @@ def _key(learner_id: int) -> str:
 
 
 def learner_version(learner_id: int) -> str:
-    """The learner's current version, or "" when nothing may be kept (no shared cache)."""
+    """The learner's current version, or "" when nothing may be kept (no shared cache, or
+    Redis away)."""
     shared = caches["shared"]
     version = shared.get(_key(learner_id))
     if version is None:
         shared.add(_key(learner_id), secrets.token_hex(8), TIMEOUT)
         version = shared.get(_key(learner_id))
-    return version or ""
+    if not version:
+        return ""
+    epoch = shared.epoch() if hasattr(shared, "epoch") else ""  # Redis: moved after an outage
+    return f"{epoch}:{version}" if epoch else version
 
 
 def learner_changed(learner_id: int) -> None:

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.http import HtmxHttpRequest, see_other
@@ -197,6 +198,7 @@ def export(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
+@never_cache  # asks for the password
 @require_http_methods(["GET", "HEAD", "POST"])
 def delete(request: HtmxHttpRequest) -> HttpResponse:
     """Delete all progress (and the account): a confirmation page, then a POST."""

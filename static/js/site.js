@@ -1,7 +1,62 @@
 // Site-wide behaviour: report the browser's time zone with every form that posts (the server keeps
-// it with the learner's progress), and keep keyboard focus on "Mark as done" after htmx swaps it.
+// it with the learner's progress), get a CSRF token before the first POST from a page that came
+// from a shared cache, and keep keyboard focus on "Mark as done" after htmx swaps it.
 (function () {
   "use strict";
+
+  // A page every visitor may get (a lesson, a code: learn/caching.py) carries no CSRF token,
+  // since it would be everybody's. Before the first POST from it, ask /csrf for this browser's
+  // own and put it where the page has an empty one: the form field and htmx's header.
+  var tokenRequest = null;
+
+  function pageToken() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  function useToken(token) {
+    document.body.setAttribute("hx-headers", JSON.stringify({ "X-CSRFToken": token }));
+    Array.prototype.forEach.call(
+      document.querySelectorAll('input[name="csrfmiddlewaretoken"]'),
+      function (input) { if (!input.value) input.value = token; }
+    );
+  }
+
+  function obtainToken() {
+    if (!tokenRequest) {
+      tokenRequest = fetch("/csrf", { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) throw new Error("/csrf answered " + response.status);
+          return response.json();
+        })
+        .then(function (data) { useToken(data.token); })
+        .catch(function () { tokenRequest = null; });  // the server's 403 page then explains
+    }
+    return tokenRequest;
+  }
+
+  document.addEventListener("htmx:confirm", function (event) {
+    if (pageToken() || event.detail.verb === "get" || event.detail.elt.dataset.tokenAsked) return;
+    event.preventDefault();
+    event.detail.elt.dataset.tokenAsked = "true";
+    obtainToken().then(function () { event.detail.issueRequest(true); });
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var input = form.querySelector && form.querySelector('input[name="csrfmiddlewaretoken"]');
+    if (!input || input.value || form.hasAttribute("hx-post") || event.defaultPrevented) return;
+    if (form.dataset.tokenAsked) return;  // none to be had: the server's 403 offers a resend
+    event.preventDefault();
+    form.dataset.tokenAsked = "true";
+    var submitter = event.submitter;
+    obtainToken().then(function () {
+      if (form.requestSubmit) form.requestSubmit(submitter); else form.submit();
+    });
+  }, true);
 
   var zone = "";
   try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }

@@ -1,8 +1,10 @@
-"""Run the benchmark: a fresh database, gunicorn on 127.0.0.1, wrk against each page.
+"""Run the benchmark: a fresh database, gunicorn on 127.0.0.1, wrk against each page; then
+nginx in front of gunicorn as `make serve` runs it, and the content pages through it.
 
 Everything it starts it stops, every step has a time limit, and it never sends a request
 anywhere but 127.0.0.1. Throughput is reported as a ratio to a static file served by the
-same server, so a busy shared machine moves both figures together.
+same server (whitenoise's through gunicorn, nginx's through nginx), so a busy shared machine
+moves both figures together.
 """
 
 import json
@@ -13,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -33,6 +36,7 @@ WORKERS = os.environ.get("WORKERS", "2")
 ACCEPT = "gzip, br"
 FIRST_LOAD_LIMIT = 60 * 1024
 CONTENT_RATIO_TARGET = 0.5
+NGINX_RATIO_TARGET = 0.8  # content pages through nginx (micro-cache warm) ÷ nginx's static file
 ANSWER_P99_TARGET_MS = 50
 
 
@@ -256,7 +260,7 @@ def measure(base: str, pages: list[Page]) -> None:
         page.reference, before = (before + after) / 2, after
 
 
-def report(pages: list[Page], notes: list[str], extra: dict) -> None:
+def report(pages: list[Page], notes: list[str], extra: dict, fronted: list[Page]) -> None:
     head = (
         f"{'page':<28} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
         f"{'bytes':>7} {'1st KB':>7} {'queries':>7}"
@@ -281,6 +285,23 @@ def report(pages: list[Page], notes: list[str], extra: dict) -> None:
         f"{CLIENTS} connections per page (answers: as marked), {SECONDS} s each, GETs after a "
         f"{WARMUP_SECONDS} s warm-up."
     )
+    head = f"{'through nginx (make serve)':<28} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} "
+    head += f"{'p99 ms':>7} {'errors':>6} {'bytes':>7}"
+    print("\n" + head + "\n" + "-" * len(head))
+    for page in fronted:
+        r = page.result
+        errors = r["connect"] + r["read"] + r["write"] + r["status"] + r["timeout"]
+        print(
+            f"{page.name:<28} {rate(r):>8.0f} {page.ratio:>6.2f} {r['p50_us'] / 1000:>7.1f} "
+            f"{r['p99_us'] / 1000:>7.1f} {errors:>6} {page.wire_bytes:>7}"
+        )
+    nginx_static, whitenoise_static = rate(fronted[0].result), rate(pages[0].result)
+    print(
+        f"\nratio = req/s ÷ nginx's req/s for the same static file, {REFERENCE_SECONDS} s before "
+        "and after the page; pages come from nginx's micro-cache (warmed by the warm-up).\n"
+        f"whitenoise through gunicorn served the static file at {whitenoise_static:.0f} req/s, "
+        f"1/{nginx_static / whitenoise_static:.1f} of nginx's {nginx_static:.0f}."
+    )
     for note in notes:
         print(f"note: {note}")
 
@@ -303,6 +324,11 @@ def report(pages: list[Page], notes: list[str], extra: dict) -> None:
     heaviest = max(page.first_load for page in pages if not page.post_targets)
     checks.append((f"first load ≤ {FIRST_LOAD_LIMIT // 1024} KB", heaviest <= FIRST_LOAD_LIMIT))
     checks.append(("no database writes on GET", all(page.writes == 0 for page in pages)))
+    for page in fronted[1:]:
+        label = f"{page.name} through nginx ≥ {NGINX_RATIO_TARGET} × nginx's static file"
+        checks.append((label, page.ratio >= NGINX_RATIO_TARGET))
+        errors = sum(page.result[k] for k in ("connect", "read", "write", "status", "timeout"))
+        checks.append((f"{page.name} through nginx: 0 errors", errors == 0))
     print()
     for label, ok in checks:
         print(f"{'met   ' if ok else 'MISSED'} {label}")
@@ -336,6 +362,50 @@ def answer_count() -> int:
     return count
 
 
+def measure_through_nginx(env: dict[str, str]) -> list[Page]:
+    """nginx's own static file, then home, a lesson and a code page through nginx, with nginx
+    and gunicorn started the way `make serve` starts them (config/serve.py)."""
+    from config import serve
+
+    if serve.nginx_binary() is None:
+        raise SystemExit("make bench needs nginx (Debian: apt-get install nginx).")
+    run_dir = Path(tempfile.mkdtemp(prefix="status-academy-bench-nginx-"))
+    front = None
+    try:
+        port = servers.free_port()
+        front = serve.serve(
+            host=HOST,
+            port=port,
+            run_dir=run_dir,
+            workers=int(WORKERS),
+            error_log=str(run_dir / "error.log"),
+            log=run_dir / "gunicorn.log",
+            env={**env, "TRUSTED_PROXY_COUNT": "1"},
+        )
+        brotli = "with" if serve.has_brotli() else "without"
+        print(
+            f"nginx on {front.base} ({brotli} brotli) in front of gunicorn on a socket", flush=True
+        )
+        pages = [
+            Page("static (htmx, nginx)", ""),
+            Page("home", "/"),
+            Page("lesson", "/learn/401-vs-403/"),
+            Page("code", "/codes/429/"),
+        ]
+        measure(front.base, pages)
+        time.sleep(0.5)
+        log = (
+            (run_dir / "error.log").read_text().strip() if (run_dir / "error.log").exists() else ""
+        )
+        if log:
+            print("nginx said:\n" + log[-2000:])
+        return pages
+    finally:
+        if front is not None:
+            front.stop()
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
 def main() -> int:
     if not shutil.which("wrk"):
         print("make bench needs wrk (Debian: apt-get install wrk).", file=sys.stderr)
@@ -361,12 +431,13 @@ def main() -> int:
         log = (tmp / "gunicorn.log").read_text().strip()
         if log:
             print("gunicorn said:\n" + log[-3000:])
+        fronted = measure_through_nginx(env)
         posted = sum(page.result["requests"] for page in pages if page.post_targets)
         stored = answer_count() - answers_before
         notes = [f"answers stored by the POST runs: {stored} (wrk counted {posted} responses)"]
         notes += count_queries(pages, extra)
         notes.append(light_queries(extra))
-        report(pages, notes, extra)
+        report(pages, notes, extra, fronted)
         return 0
     finally:
         if server is not None:

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
@@ -236,3 +237,45 @@ def test_new_visitor_learns_signs_up_and_clears_next_days_reviews(page: Page, si
     expect(review_link).to_have_accessible_name("Review")
     expect(review_link.locator(".badge")).to_have_count(0)
     assert_accessible(page)
+
+
+def test_a_lesson_is_marked_done_from_the_shared_page_without_javascript(browser, site):
+    """The page every visitor gets holds no CSRF token: the 403 sends the form again with one,
+    and the lesson then shows as done (the browser forgot its shared copy)."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/learn/401-vs-403/")
+    page.goto(site + "/learn/401-vs-403/")  # a second visit: the browser's stored copy is fresh
+    page.locator("#lesson-done").get_by_role("button", name="Mark as done").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("403 Forbidden")
+    page.get_by_role("button", name="Send it again").click()
+
+    expect(page).to_have_url(site + "/learn/401-vs-403/#lesson-done")
+    expect(page.locator("#lesson-done").get_by_role("button", name="Undo")).to_be_visible()
+    expect(page.locator(".lesson-head .meta")).to_contain_text("Done")
+    context.close()
+
+
+def test_after_logging_in_a_lesson_seen_before_shows_the_account(page: Page, site):
+    """The lesson a stranger saw is public and kept by the browser for a minute; logging in
+    makes the browser forget it (Clear-Site-Data), so it is not shown with "Log in" again."""
+    get_user_model().objects.create_user("ada", password="a long passphrase 42")
+    account = page.get_by_role("navigation", name="Account")
+    page.goto(site + "/learn/")
+    page.get_by_role("link", name="401 vs 403").first.click()
+    expect(account).to_contain_text("Log in")
+
+    account.get_by_role("link", name="Log in").click()
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Password").fill("a long passphrase 42")
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(site + "/progress/")
+    page.go_back()
+    page.go_back()
+
+    expect(page).to_have_url(site + "/learn/401-vs-403/")
+    expect(account).to_contain_text("ada")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Learn").click()
+    page.get_by_role("link", name="401 vs 403").first.click()
+    expect(account).to_contain_text("ada")

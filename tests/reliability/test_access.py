@@ -116,6 +116,8 @@ def test_the_admin_log_in_is_not_locked_for_other_accounts(alice_and_bob):
         (1, "", "10.0.0.9", "10.0.0.9"),  # no header: the peer
         (1, "not-an-address", "10.0.0.9", "10.0.0.9"),
         (3, "1.2.3.4", "10.0.0.9", "1.2.3.4"),  # fewer hops than proxies: the furthest known
+        (1, "", "", "0.0.0.0"),  # a Unix socket, no header: an address PostgreSQL takes
+        (0, "", "", "0.0.0.0"),  # an in-process request (force_login) too
     ],
 )
 def test_the_client_address_trusts_only_our_proxies(settings, hops, forwarded, remote, expected):
@@ -308,8 +310,8 @@ class _Out:
 
 def get_paths() -> list[str]:
     paths = [
-        "/", "/healthz", "/learn/", f"/learn/{LESSON}/", "/codes/", "/codes/404/", "/quiz/",
-        f"/quiz/{LESSON}/", "/progress/", "/review/", "/lab/", "/accounts/login/",
+        "/", "/healthz", "/csrf", "/learn/", f"/learn/{LESSON}/", "/codes/", "/codes/404/",
+        "/quiz/", f"/quiz/{LESSON}/", "/progress/", "/review/", "/lab/", "/accounts/login/",
         "/accounts/signup/", "/progress/delete/", "/progress/export/", "/continue/", "/search/",
         "/interview/", "/interview/cheatsheet/", "/interview/mixed/", "/interview/due/",
         "/interview/mock/", "/interview/lessons/401-vs-403/",
