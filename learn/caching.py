@@ -81,15 +81,27 @@ def version_key() -> str:
     return f"{VERSION_KEY}:{release()}"
 
 
+# The tables whose rows make the content: a count of each, and the latest `updated_at` of those
+# that have one. Other apps add theirs (`content_tables`): quiz's questions, choices and quizzes
+# show on lesson pages and are kept by the process (quiz/caching.py).
+_CONTENT_MODELS: list = [Lesson, StatusCode, FollowUp]
+
+
+def content_tables(*models) -> None:
+    """Count these models' tables in the content version too (from an app's `ready`)."""
+    _CONTENT_MODELS.extend(model for model in models if model not in _CONTENT_MODELS)
+
+
 def _fingerprint() -> tuple:
-    """One query over the learn tables; a deletion changes a count, an edit a timestamp."""
-    lessons, codes, followups = (model._meta.db_table for model in (Lesson, StatusCode, FollowUp))
+    """One query over the content tables; a deletion changes a count, an edit a timestamp."""
+    parts = []
+    for model in _CONTENT_MODELS:
+        table = connection.ops.quote_name(model._meta.db_table)
+        parts.append(f"(SELECT COUNT(*) FROM {table})")
+        if any(field.name == "updated_at" for field in model._meta.fields):
+            parts.append(f"(SELECT MAX(updated_at) FROM {table})")
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {lessons}), (SELECT MAX(updated_at) FROM {lessons}), "
-            f"(SELECT COUNT(*) FROM {codes}), (SELECT MAX(updated_at) FROM {codes}), "
-            f"(SELECT COUNT(*) FROM {followups})"
-        )
+        cursor.execute(f"SELECT {', '.join(parts)}")
         return cursor.fetchone()
 
 

@@ -12,7 +12,7 @@ The kept objects are shared by requests: read them, never change them.
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from learn.caching import content_changed, content_version
+from learn.caching import content_changed, content_tables, content_version
 from quiz.models import Choice, Question, Quiz
 
 _kept: dict[int, Question] = {}
@@ -65,6 +65,7 @@ def _links_changed(sender, instance, action: str, reverse: bool, pk_set, **kwarg
 
 def connect() -> None:
     """Called from `QuizConfig.ready`."""
+    content_tables(Question, Choice, Quiz)
     for model in (Question, Quiz):
         post_save.connect(
             forget_questions, sender=model, dispatch_uid=f"quiz-kept-{model.__name__}"

@@ -65,8 +65,16 @@ def shared(settings, redis_server, monkeypatch) -> RedisServer:
             "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": redis_server.url,
             "KEY_PREFIX": "status-academy",
-        }
+        },
+        "shared": {
+            "BACKEND": "config.cache.SharedRedisCache",
+            "LOCATION": redis_server.url,
+            "KEY_PREFIX": "status-academy-shared",
+            "TIMEOUT": None,
+        },
     }
+    settings.SESSION_ENGINE = "config.sessions"
+    settings.SESSION_CACHE_ALIAS = "shared"
     return redis_server
 
 
@@ -150,3 +158,43 @@ def test_the_content_version_lives_in_redis_and_an_edit_forgets_it(shared, clien
     assert after["ETag"] != before["ETag"]
     assert "Edited on another machine" in after.text
     assert content_version() == content_version()
+
+
+def test_an_answer_redis_could_not_hear_of_still_shows_once_it_is_back(shared, client, monkeypatch):
+    """Sessions and learners' versions live in Redis too. While it is away nothing is kept and
+    nobody is logged out; a write it missed (the learner's version could not move) still
+    shows afterwards, since every version changes when Redis comes back."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from quiz.models import Attempt, Question
+    from tests.bench.fixtures import ANSWER_FORM
+
+    monkeypatch.setattr(redis_cache, "RETRY_SECONDS", 0.1)
+    now = timezone.now()
+    slug = Question.objects.published().filter(type="code").first().quizzes.first().slug
+    with time_machine.travel(now, tick=False):
+        assert client.post(f"/quiz/{slug}/start/", {"mode": "practice"}).status_code == 303
+        attempt = Attempt.objects.latest("pk")
+        assert "Nothing to review yet" in client.get("/review/").text  # kept, by version
+
+        real_set = redis_cache.RedisCache.set
+
+        def set_unless_shared(self, *args, **kwargs):
+            if self.key_prefix == "status-academy-shared":
+                raise RedisConnectionError("away")
+            return real_set(self, *args, **kwargs)
+
+        monkeypatch.setattr(redis_cache.RedisCache, "set", set_unless_shared)
+        kind = Question.objects.get(pk=attempt.question_ids[0]).type
+        wrong = {**ANSWER_FORM[kind], "answer": "599"} if kind == "code" else ANSWER_FORM[kind]
+        posted = client.post(f"/quiz/attempts/{attempt.pk}/1/", wrong)
+        assert posted.status_code == HTTPStatus.SEE_OTHER  # recorded, though Redis missed it
+        monkeypatch.setattr(redis_cache.RedisCache, "set", real_set)
+    time.sleep(0.2)  # Redis is tried again
+    with time_machine.travel(now + timedelta(minutes=20), tick=False):
+        page = client.get("/review/").text
+    assert "Nothing is due" not in page and "1 card due" in page
