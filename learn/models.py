@@ -1,6 +1,7 @@
 """Lessons and the status-code reference: the reading half of the product."""
 
 import re
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,6 +14,12 @@ from learn.registry import CLASS_NAMES, Cacheability, cacheability
 from learn.rendering import strip_example_annotations
 
 WORDS_PER_MINUTE = 200
+
+
+@cache
+def code_url(code: int) -> str:
+    """A status code's reference page: reversed once per code and process (pages list dozens)."""
+    return reverse("learn:code_detail", args=[int(code)])
 
 
 class StatusCodeQuerySet(models.QuerySet):
@@ -95,7 +102,7 @@ class StatusCode(models.Model):
         return f"{self.code} {self.name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("learn:code_detail", args=[self.code])
+        return code_url(self.code)
 
     @property
     def status_class(self) -> int:

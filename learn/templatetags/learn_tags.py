@@ -1,11 +1,11 @@
 """Template filters for authored Markdown and HTTP examples."""
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from learn.lab.presets import presets_for_codes, try_url
+from learn.models import code_url
 from learn.rendering import highlight_code, render_markdown
 
 register = template.Library()
@@ -63,7 +63,7 @@ def code_chip(code: int, name: str = "", *, full: bool = False) -> SafeString:
     """A status code as a chip linking its reference page, coloured by class: `404`, or with
     `full`, `404 Not Found`; the name is the link's title otherwise."""
     code = int(code)
-    url = reverse("learn:code_detail", args=[code])
+    url = code_url(code)
     if full:
         return format_html(
             '<a class="chip class-{}" href="{}">{} {}</a>', code // 100, url, code, name

@@ -17,9 +17,21 @@ class Learning:
         return learners.current_learner(self.request)
 
     @cached_property
+    def _due_state(self) -> review.DueState:
+        """Review cards due now (questions and interview follow-ups), and when the next falls
+        due: kept per learner (`review.due_now`), so most pages ask the database nothing."""
+        if self.learner is None:
+            return review.DueState(review.Due(), None)
+        return review.due_now(self.learner, timezone.now())
+
+    @property
     def due(self) -> review.Due:
-        """Review cards due now: questions and interview follow-ups (one query)."""
-        return review.due_now(self.learner, timezone.now()) if self.learner else review.Due()
+        return self._due_state.due
+
+    @property
+    def due_next_at(self):
+        """When the next card not yet due falls due (None: none)."""
+        return self._due_state.next_at
 
     @cached_property
     def due_count(self) -> int:

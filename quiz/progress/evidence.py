@@ -16,6 +16,7 @@ from datetime import datetime
 from django.db import connection, transaction
 
 from quiz.models import Answer, Question
+from quiz.progress.freshness import learner_changed
 from quiz.progress.models import CodeEvidence, Confusion, Learner
 
 WINDOW = 5  # mastery looks at the latest five answers per code, the newest weighing most
@@ -118,6 +119,8 @@ def evidence_rebuild(learner_ids: Iterable[int]) -> int:
                 row.last_at = answer.answered_at
     CodeEvidence.objects.bulk_create(evidence.values(), batch_size=500)
     Confusion.objects.bulk_create(confusions.values(), batch_size=500)
+    for learner_id in ids:  # their mastery and confusions show afresh
+        learner_changed(learner_id)
     return len(ids)
 
 

@@ -18,30 +18,39 @@ from django.db import transaction
 TIMEOUT = 60 * 60 * 24 * 30  # an idle learner's token goes; their next visit makes another
 
 
-def _key(learner_id: int) -> str:
-    return f"learner-version:{learner_id}"
+PROGRESS = "progress"  # anything they do
+HISTORY = "history"  # what they did before today: moved only by merges (and deletions)
 
 
-def learner_version(learner_id: int) -> str:
-    """The learner's current version, or "" when nothing may be kept (no shared cache, or
-    Redis away)."""
+def _key(learner_id: int, scope: str = PROGRESS) -> str:
+    return f"learner-version:{scope}:{learner_id}"
+
+
+def learner_version(learner_id: int, scope: str = PROGRESS) -> str:
+    """The learner's current version (of everything, or of their past days with
+    `scope=HISTORY`), or "" when nothing may be kept (no shared cache, or Redis away)."""
     shared = caches["shared"]
-    version = shared.get(_key(learner_id))
+    key = _key(learner_id, scope)
+    version = shared.get(key)
     if version is None:
-        shared.add(_key(learner_id), secrets.token_hex(8), TIMEOUT)
-        version = shared.get(_key(learner_id))
+        shared.add(key, secrets.token_hex(8), TIMEOUT)
+        version = shared.get(key)
     if not version:
         return ""
     epoch = shared.epoch() if hasattr(shared, "epoch") else ""  # Redis: moved after an outage
     return f"{epoch}:{version}" if epoch else version
 
 
-def learner_changed(learner_id: int) -> None:
-    """Whatever was kept for the learner is stale: now, and again once this transaction
-    commits, since a page read between the two saw the data before the write."""
-    _move(learner_id)
-    transaction.on_commit(lambda: _move(learner_id))
+def learner_changed(learner_id: int, *, history: bool = False) -> None:
+    """Whatever was kept for the learner is stale (with `history`, their past days too: a
+    merge): now, and again once this transaction commits, since a page read between the two
+    saw the data before the write."""
+    scopes = (PROGRESS, HISTORY) if history else (PROGRESS,)
+    _move(learner_id, scopes)
+    transaction.on_commit(lambda: _move(learner_id, scopes))
 
 
-def _move(learner_id: int) -> None:
-    caches["shared"].set(_key(learner_id), secrets.token_hex(8), TIMEOUT)
+def _move(learner_id: int, scopes: tuple[str, ...]) -> None:
+    caches["shared"].set_many(
+        {_key(learner_id, scope): secrets.token_hex(8) for scope in scopes}, TIMEOUT
+    )

@@ -126,7 +126,7 @@ def learner_merge(*, source: Learner, target: Learner) -> Learner:
     """
     if source.pk == target.pk:
         return target
-    learner_changed(target.pk)
+    learner_changed(target.pk, history=True)
     Attempt.objects.filter(learner=source).update(learner=target)
 
     theirs = dict(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Q, Subquery
 
-from learn.models import StatusCode
+from learn.models import StatusCode, code_url
 from learn.registry import CLASS_NAMES
 from quiz.models import Answer, Question
 from quiz.percent import percent
@@ -84,6 +84,10 @@ class CodeMastery:
     @property
     def status_class(self) -> int:
         return self.code // 100
+
+    @property
+    def url(self) -> str:
+        return code_url(self.code)
 
 
 def mastery(learner: Learner | None) -> list[CodeMastery]:

@@ -155,18 +155,18 @@ def due_state(learner: Learner, now: datetime) -> DueState:
     return DueState(Due(**counts), next_at)
 
 
-def due_now(learner: Learner, now: datetime) -> Due:
+def due_now(learner: Learner, now: datetime) -> DueState:
     """The cards due now, kept per process until one more falls due, the learner reviews, or
     the content changes (`freshness`): most pages then ask the database nothing for it."""
     version = learner_version(learner.pk)
     if not version:
-        return due_state(learner, now).due
+        return due_state(learner, now)
     key = f"due:{learner.pk}:{version}:{content_version()}"
     kept = cache.get(key)
     if kept is None or (kept.next_at is not None and now >= kept.next_at):
         kept = due_state(learner, now)
         cache.set(key, kept, DUE_SECONDS)
-    return kept.due
+    return kept
 
 
 def due_counts(learner: Learner, now: datetime) -> Due:

@@ -1,12 +1,14 @@
 """Progress pages: lessons marked done, the dashboard, review, practice sets, and your data."""
 
 import json
+from datetime import datetime
 from http import HTTPStatus
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -14,12 +16,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from config.http import HtmxHttpRequest, see_other
 from config.ratelimit import rate_limit
+from learn.caching import CSRF_PLACEHOLDER
 from learn.models import Lesson
 from quiz import services
 from quiz.interview import selectors as interview
 from quiz.limits import WRITE_LIMITS
 from quiz.models import Attempt
-from quiz.progress import activity, data, learners, mastery, reading, review
+from quiz.progress import activity, data, kept, learners, mastery, reading, review
 from quiz.progress.context_processors import learning_for
 from quiz.progress.forms import DeleteForm, PractiseForm
 from quiz.progress.freshness import learner_changed
@@ -69,19 +72,32 @@ def continue_path(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
+    """Everything the learner has done: rendered once, then kept until something on it changes
+    (`kept`), so a second look costs a cache read."""
     learner = learners.current_learner(request)
     now = timezone.now()
+    main = kept.learner_part(
+        request, learner, "dashboard", now, lambda: _dashboard_main(request, learner, now)
+    )
+    return render(request, "progress/dashboard.html", {"main": main})
+
+
+def _dashboard_main(request: HttpRequest, learner, now) -> tuple[str, datetime | None]:
     zone = activity.learner_zone(learner)
     today = activity.local_today(zone, now)
     done = reading.completed_lesson_ids(learner)
     codes = mastery.mastery(learner)
-    days = activity.activity_by_day(learner, zone)
+    days = activity.activity_by_day(learner, zone, now)
     attempts, attempt_count = reading.history(learner) if learner else ([], 0)
     latest = interview.latest_answers(learner)
-    due_followups = learning_for(request).due.followups
+    learning = learning_for(request)
+    due_followups = learning.due.followups
     due_cards = interview.due_cards(learner, now) if due_followups else []
     context = {
         "learner": learner,
+        "user": request.user,
+        "learning": learning,
+        "csrf_token": CSRF_PLACEHOLDER,
         "reading": reading.reading_by_group(done),
         "lessons_done": len(done),
         "attempts": attempts,
@@ -101,7 +117,14 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "due_cards": due_cards,
         "due_more": due_followups - len(due_cards),
     }
-    return render(request, "progress/dashboard.html", context)
+    html = render_to_string("progress/dashboard.html#main", context)
+    # Until the clock alone changes it: a card falls due, an open attempt's deadline passes.
+    moments = [learning.due_next_at] if learner else []
+    moments += [
+        a.deadline for a in attempts if a.deadline and not a.finished_at and a.deadline > now
+    ]
+    moments = [moment for moment in moments if moment is not None]
+    return html, min(moments) if moments else None
 
 
 @require_safe

@@ -18,6 +18,7 @@ from learn.models import Lesson, StatusCode
 from quiz.models import Answer, Attempt, Question
 from quiz.progress import activity, mastery
 from quiz.progress.evidence import evidence_rebuild
+from quiz.progress.freshness import learner_changed
 from quiz.progress.models import Learner, LessonCompletion, ReviewCard, ReviewLog
 from tests.bench.fixtures import learner_with_history
 from tests.quiz.conftest import number_of
@@ -51,9 +52,10 @@ def code_question(code: int) -> Question:
 
 
 def answer(
-    learner: Learner, question: Question, correct: bool, at: datetime, given_code=None
+    learner: Learner, question: Question, correct: bool, at: datetime, given_code=None, *, told=True
 ) -> Answer:
-    """One answer in an attempt of its own, recorded at `at`."""
+    """One answer in an attempt of its own, recorded at `at` (unless not `told`, moving the
+    learner's version as the site does, the past days' too since it is dated back)."""
     attempt = Attempt.objects.create(
         learner=learner,
         title="Built for a test",
@@ -68,6 +70,8 @@ def answer(
     Answer.objects.filter(pk=made.pk).update(answered_at=at)
     Attempt.objects.filter(pk=attempt.pk).update(started_at=at, finished_at=at)
     evidence_rebuild([learner.pk])  # what answering through the site keeps up to date
+    if told:
+        learner_changed(learner.pk, history=True)
     return made
 
 
@@ -112,7 +116,7 @@ def streak_label(html: str) -> str:
 def code_link(html: str, code: int) -> tuple[str, str]:
     """(level class, title) of the code's link in the mastery table."""
     found = re.search(
-        rf'<a class="level level-([\w-]+)" href="/codes/{code}/" title="([^"]*)">{code}'
+        rf'<a class="level level-([\w-]+)" href="/codes/{code}/"\s+title="([^"]*)"\s*>{code}'
         r'<span class="visually-hidden"> ([^<]*)</span></a>',
         html,
     )
@@ -376,7 +380,29 @@ def test_activity_by_day_uses_the_learners_time_zone(zone, times, expected):
     question = code_question(201)
     for at in times:
         answer(learner, question, True, at)
-    assert activity.activity_by_day(learner, activity.learner_zone(learner)) == Counter(expected)
+    zone = activity.learner_zone(learner)
+    assert activity.activity_by_day(learner, zone, timezone.now()) == Counter(expected)
+
+
+def test_activity_keeps_past_days_and_counts_today_afresh():
+    """Past days are kept per learner and day; today's answers show at once, and a merge or a
+    new day makes the past count again."""
+    learner = Learner.objects.create(timezone="Europe/Berlin")
+    zone = activity.learner_zone(learner)
+    question = code_question(201)
+    now = datetime(2026, 3, 18, 12, 0, tzinfo=UTC)
+    answer(learner, question, True, now - timedelta(days=2))
+    assert activity.activity_by_day(learner, zone, now) == Counter({date(2026, 3, 16): 1})
+    answer(learner, question, True, now - timedelta(days=1), told=False)  # behind its back
+    answer(learner, question, False, now - timedelta(minutes=5), told=False)
+    days = activity.activity_by_day(learner, zone, now)
+    assert days == Counter({date(2026, 3, 16): 1, date(2026, 3, 18): 1})  # the past kept
+    learner_changed(learner.pk, history=True)  # as a merge does
+    days = activity.activity_by_day(learner, zone, now)
+    assert days == Counter({date(2026, 3, 16): 1, date(2026, 3, 17): 1, date(2026, 3, 18): 1})
+    answer(learner, question, True, now + timedelta(days=1))
+    tomorrow = activity.activity_by_day(learner, zone, now + timedelta(days=1, minutes=1))
+    assert tomorrow[date(2026, 3, 19)] == 1 and sum(tomorrow.values()) == 4
 
 
 @pytest.mark.parametrize(
