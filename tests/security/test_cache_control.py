@@ -24,6 +24,8 @@ SHARED_ROUTES = {
     "learn:lesson_detail",
     "learn:code_list",
     "learn:code_detail",
+    "learn:search",
+    "interview:cheatsheet",
 }
 # Pages holding something no cache may keep: personal data, a password form, a fresh token.
 SECRET_ROUTES = {
