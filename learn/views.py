@@ -11,6 +11,7 @@ from learn import search, selectors
 from learn.caching import content_page, render_page
 from learn.models import Lesson, StatusCode
 from learn.rendering import render_markdown
+from quiz.progress.kept import kept_page
 
 MAX_QUERY_LENGTH = 100
 
@@ -30,6 +31,7 @@ def lesson_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 @content_page
+@kept_page  # a learner's: their check-yourself cards and "done"
 def lesson_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     lesson = get_object_or_404(Lesson.objects.published().for_page(), slug=slug)
     previous, following = selectors.lesson_neighbours(lesson)

@@ -26,12 +26,14 @@ from quiz.interview.forms import MAX_ANSWER, RATINGS, DrillForm, Timer
 from quiz.limits import ANSWER_LIMITS, NEW_LEARNER_LIMIT, WRITE_LIMITS
 from quiz.progress import learners, review
 from quiz.progress.context_processors import learning_for
+from quiz.progress.kept import kept_page
 from quiz.progress.models import MockInterview
 
 VIA = {"topic": "", "mixed": "Mixed topics", "due": "Due for review"}
 
 
 @require_safe
+@kept_page
 def home(request: HtmxHttpRequest) -> HttpResponse:
     """Pick a topic, mixed, the follow-ups due, or a mock interview."""
     learner = learners.current_learner(request)
@@ -41,7 +43,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         "questions": sum(len(row.topic.items) for row in rows),
         "due": learning_for(request).due.followups,
     }
-    return render(request, "interview/home.html", context)
+    return render_page(request, "interview/home.html", context)
 
 
 @require_safe

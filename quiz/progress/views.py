@@ -1,7 +1,7 @@
 """Progress pages: lessons marked done, the dashboard, review, practice sets, and your data."""
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from http import HTTPStatus
 
 from django.contrib import messages
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from config.http import HtmxHttpRequest, see_other
 from config.ratelimit import rate_limit
-from learn.caching import CSRF_PLACEHOLDER
+from learn.caching import CSRF_PLACEHOLDER, render_page
 from learn.models import Lesson
 from quiz import services
 from quiz.interview import selectors as interview
@@ -126,8 +126,13 @@ def _dashboard_main(request: HttpRequest, learner, now) -> tuple[str, datetime |
 
 
 @require_safe
+@kept.kept_page
 def review_home(request: HtmxHttpRequest) -> HttpResponse:
-    return render(request, "progress/review.html", _review_context(request))
+    context = _review_context(request)
+    response = render_page(request, "progress/review.html", context)
+    if context["next_due"]:  # "(9 minutes from now)" holds for a minute
+        response.kept_until = timezone.now() + timedelta(minutes=1)
+    return response
 
 
 def _review_context(request: HttpRequest) -> dict:
