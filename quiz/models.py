@@ -284,6 +284,8 @@ class AttemptQuerySet(models.QuerySet):
         """
         from quiz.progress.models import Learner, ReviewCard  # progress's models import these
 
+        if not (0 < pk < 2**63 and 0 < number < 2**31):  # no such row (the ORM says the same)
+            return None
         connection = connections[self.db]
         table = connection.ops.quote_name
         if connection.vendor == "postgresql":

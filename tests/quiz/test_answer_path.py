@@ -143,3 +143,11 @@ def test_the_badge_follows_answers_and_the_clock(client, quiz):
         assert badge(client.get(url(attempt, 1)).text) == "1"
     with time_machine.travel(now + timedelta(seconds=130), tick=False):
         assert badge(client.get(url(attempt, 1)).text) == "2"
+
+
+@pytest.mark.parametrize(
+    "path", ["/quiz/attempts/10000000000000000000000000/1/", "/quiz/attempts/1/99999999999/"]
+)
+def test_an_attempt_number_too_large_for_the_database_is_not_found(client, path):
+    """The attempt is read in SQL of its own: a number no row can have is a 404, not a 500."""
+    assert client.get(path).status_code == HTTPStatus.NOT_FOUND
