@@ -44,7 +44,13 @@ def render_floor(request) -> HttpResponse:
     return render(request, "bench/render_floor.html", {"rows": rows, "cells": cells})
 
 
+@require_safe
+def healthz(request) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
 urlpatterns = [
+    path("healthz", healthz),
     path("write-floor", write_floor, name="write_floor"),
     path("render-floor", render_floor, name="render_floor"),
 ]
