@@ -9,7 +9,7 @@ RUN_DIR ?= run
 INSTALLED := $(VENV)/.installed
 INSTALLED_PG := $(VENV)/.installed-postgres
 
-.PHONY: help install run serve test test-postgres test-cluster backup lint fmt admin bench clean
+.PHONY: help install run serve test test-postgres test-cluster backup lint fmt admin bench bench-postgres bench-tools clean
 
 help:
 	@echo "make run      set everything up and serve the site on http://$(HOST):$(PORT)/"
@@ -23,6 +23,7 @@ help:
 	@echo "make serve    production server: nginx in front of gunicorn, debug off (needs nginx)"
 	@echo "make admin    create a staff account (interactive, or from DJANGO_SUPERUSER_*)"
 	@echo "make bench    benchmark: gunicorn, then nginx in front, on 127.0.0.1, driven by wrk"
+	@echo "make bench-postgres  the same on a throwaway PostgreSQL, with Redis"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -95,14 +96,20 @@ admin: install
 	fi
 
 # Needs wrk and nginx (Debian's packages): installed here when run as root, otherwise it says how.
-bench: install
+bench: install bench-tools
+	$(BIN)/python -m tests.bench
+
+bench-tools:
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y wrk; } || { \
 		echo "make bench needs wrk: sudo apt-get install wrk"; exit 1; }
 	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { [ "$$(id -u)" = 0 ] && \
 		apt-get install -y nginx libnginx-mod-http-brotli-static; } || { \
 		echo "make bench needs nginx: sudo apt-get install nginx libnginx-mod-http-brotli-static"; \
 		exit 1; }
-	$(BIN)/python -m tests.bench
+
+# The same bench on a throwaway PostgreSQL (.ci/with-postgres: fsync off) with Redis.
+bench-postgres: bench-tools $(INSTALLED_PG)
+	.ci/with-postgres $(BIN)/python -m tests.bench
 
 clean:
 	rm -rf $(VENV) staticfiles test-results cache.sqlite3*

@@ -28,6 +28,7 @@ Visitors with a session (learners, accounts) get the page rendered for them, `pr
 import gzip
 import hashlib
 import re
+import threading
 from dataclasses import dataclass
 from functools import cache as memoise
 from functools import wraps
@@ -38,6 +39,7 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -69,12 +71,38 @@ def content_version() -> str:
     process of every machine running this code shares one version (and so its ETags and
     pages); a machine running other code has its own.
     """
+    known = getattr(_this_request, "version", None)
+    if known:
+        return known
     key = version_key()
     version = cache.get(key)
     if version is None:
         version = hashlib.sha256(f"{_fingerprint()}|{release()}".encode()).hexdigest()[:20]
         cache.set(key, version, VERSION_SECONDS)
+    if getattr(_this_request, "version", None) == "":  # in a request: ask once
+        _this_request.version = version
     return version
+
+
+# One request asks the cache once: with Redis that is a round trip, and a learner's page asks
+# for the version several times (its questions, the badge, the kept parts).
+_this_request = threading.local()
+
+
+@receiver(request_started, dispatch_uid="learn-content-version-per-request")
+def _request_started(**kwargs) -> None:
+    _this_request.version = ""  # to be asked
+
+
+@receiver(request_finished, dispatch_uid="learn-content-version-request-done")
+def _request_finished(**kwargs) -> None:
+    _this_request.version = None  # outside a request (commands, tests): asked each time
+
+
+def _forget_version() -> None:
+    """The content changed during this request: ask again."""
+    if getattr(_this_request, "version", None):
+        _this_request.version = ""
 
 
 def version_key() -> str:
@@ -127,8 +155,14 @@ def release() -> str:
 def content_changed(**kwargs) -> None:
     """Forget the content version, so the next page reads the new one: now, and again when
     the change commits (a page rendered in between would have kept the old one)."""
+    _forget_version()
     cache.delete(version_key())
-    transaction.on_commit(lambda: cache.delete(version_key()))
+    transaction.on_commit(_forget_everywhere)
+
+
+def _forget_everywhere() -> None:
+    _forget_version()
+    cache.delete(version_key())
 
 
 def _touch(model, pks) -> None:

@@ -18,10 +18,9 @@ TABLE = "bench_floor"
 
 
 def ensure_table() -> None:
+    key = "BIGSERIAL PRIMARY KEY" if connection.vendor == "postgresql" else "INTEGER PRIMARY KEY"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TABLE IF NOT EXISTS {TABLE} (id INTEGER PRIMARY KEY, n INTEGER, body TEXT)"
-        )
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (id {key}, n INTEGER, body TEXT)")
 
 
 @require_POST
