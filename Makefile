@@ -48,6 +48,10 @@ run: install
 # stops both. Needs nginx (Debian's package): installed here when run as root (with its brotli
 # module), otherwise it says how.
 serve: install
+	@[ -n "$$DJANGO_SECRET_KEY" ] || { \
+		echo "make serve runs the site as in production, which needs a secret key from the environment:"; \
+		echo "  export DJANGO_SECRET_KEY=\"\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')\""; \
+		echo "then make serve again (keep the same key: changing it logs everyone out)."; exit 1; }
 	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { [ "$$(id -u)" = 0 ] && \
 		apt-get install -y nginx libnginx-mod-http-brotli-static; } || { \
 		echo "make serve needs nginx: sudo apt-get install nginx libnginx-mod-http-brotli-static"; \
