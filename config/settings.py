@@ -233,6 +233,15 @@ CACHES = {
     # beside the database, which every worker opens (config/sqlitecache.py). Otherwise Redis
     # (REDIS_URL) or, without it, nothing: sessions are then read from the database.
     "shared": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    # A learner's kept pages (quiz/progress/kept.py): this process's memory, whatever else is
+    # configured. Their keys hold the learner's shared version, so no process shows one older
+    # than the learner's last write; a learner whose requests land on another process or
+    # machine costs that one a render, not a round trip per view for every learner.
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "status-academy-kept",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
 }
 # Several machines: with REDIS_URL (redis://host:6379/0, or unix:///path/redis.sock), the cache
 # (content pages, the content version) and the rate-limit counters live in Redis, shared by

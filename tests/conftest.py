@@ -122,11 +122,11 @@ def _fresh_cache(settings, _ratelimit_db):
     from config.ratelimit import counters
 
     settings.RATELIMIT_DB = _ratelimit_db
-    for alias in ("default", "shared"):
+    for alias in ("default", "shared", "local"):
         caches[alias].clear()
     counters.reset()
     yield
-    for alias in ("default", "shared"):
+    for alias in ("default", "shared", "local"):
         caches[alias].clear()
     counters.reset()
 

@@ -16,7 +16,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -44,11 +44,11 @@ def learner_part(
     if not key:
         html, _ = make()
         return _with_token(request, html)
-    kept = cache.get(key)
+    kept = caches["local"].get(key)
     if kept is None or now >= kept[1]:
         html, until = make()
         kept = (html, _until(learner, now, until))
-        cache.set(key, kept, KEPT_SECONDS)
+        caches["local"].set(key, kept, KEPT_SECONDS)
     return _with_token(request, kept[0])
 
 
@@ -99,7 +99,7 @@ def kept_page(view):
         if not key:
             return view(request, *args, **kwargs)
         key += f":{request.headers.get('HX-Request') == 'true'}:{request.get_full_path()}"
-        kept = cache.get(key)
+        kept = caches["local"].get(key)
         if kept is not None and now < kept.until:
             response = HttpResponse(_with_token(request, kept.body), content_type=kept.content_type)
             if kept.vary:
@@ -117,7 +117,7 @@ def kept_page(view):
                 vary=response.get("Vary", ""),
                 until=_until(learner, now, until),
             )
-            cache.set(key, page, KEPT_SECONDS)
+            caches["local"].set(key, page, KEPT_SECONDS)
         if not response.streaming and CSRF_PLACEHOLDER.encode() in response.content:
             response.content = response.content.replace(
                 CSRF_PLACEHOLDER.encode(), get_token(request).encode()

@@ -72,6 +72,7 @@ def shared(settings, redis_server, monkeypatch) -> RedisServer:
             "KEY_PREFIX": "status-academy-shared",
             "TIMEOUT": None,
         },
+        "local": settings.CACHES["local"],
     }
     settings.SESSION_ENGINE = "config.sessions"
     settings.SESSION_CACHE_ALIAS = "shared"
