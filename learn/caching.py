@@ -84,6 +84,16 @@ def content_version() -> str:
     return version
 
 
+def for_content(name: str, make, seconds: int = 60 * 60):
+    """`make()`, kept in the cache until the content changes (or `seconds` pass)."""
+    key = f"{name}:{content_version()}"
+    found = cache.get(key)
+    if found is None:
+        found = make()
+        cache.set(key, found, seconds)
+    return found
+
+
 # One request asks the cache once: with Redis that is a round trip, and a learner's page asks
 # for the version several times (its questions, the badge, the kept parts).
 _this_request = threading.local()
@@ -275,8 +285,8 @@ def content_page(view):
             request._content_page = True
             response = view(request, *args, **kwargs)
             request._content_page = False
-            if not _cacheable(request, response):
-                return _with_real_token(request, response)
+            if not keepable(request, response):
+                return with_real_token(request, response)
             page = CachedPage.of(response)
             cache.set(key, page, PAGE_SECONDS)
 
@@ -290,7 +300,7 @@ def content_page(view):
     return wrapped
 
 
-def _with_real_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+def with_real_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """A page that is not cached (a 400, say) still goes out with the visitor's own token."""
     placeholder = CSRF_PLACEHOLDER.encode()
     if not response.streaming and placeholder in response.content:
@@ -322,7 +332,9 @@ def _shared(request: HttpRequest, response: HttpResponse, etag: str) -> HttpResp
     return response
 
 
-def _cacheable(request: HttpRequest, response: HttpResponse) -> bool:
+def keepable(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether a rendered page may be kept for others (or later): a whole 200 that used no
+    real CSRF token, set no cookie and wrote nothing to the session."""
     session = getattr(request, "session", None)
     return (
         response.status_code == 200

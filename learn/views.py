@@ -47,15 +47,23 @@ def lesson_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @content_page
 def code_list(request: HtmxHttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
     template = "learn/code_list.html#results" if request.htmx else "learn/code_list.html"
-    error = _search_problem(query)
-    if error:
-        context = {"query": query[:MAX_QUERY_LENGTH].replace("\x00", ""), "error": error}
-        return render_page(request, template, context, status=HTTPStatus.BAD_REQUEST)
+    query, refused = _search_query(request, template)
+    if refused:
+        return refused
     codes = list(StatusCode.objects.for_list().search(query))
     context = {"query": query, "groups": selectors.codes_grouped(codes), "count": len(codes)}
     return render_page(request, template, context)
+
+
+def _search_query(request: HtmxHttpRequest, template: str) -> tuple[str, HttpResponse | None]:
+    """The search box's text, or the page saying why it cannot be searched for (400)."""
+    query = request.GET.get("q", "").strip()
+    error = _search_problem(query)
+    if not error:
+        return query, None
+    context = {"query": query[:MAX_QUERY_LENGTH].replace("\x00", ""), "error": error}
+    return query, render_page(request, template, context, status=HTTPStatus.BAD_REQUEST)
 
 
 def _search_problem(query: str) -> str:
@@ -79,12 +87,10 @@ def code_detail(request: HtmxHttpRequest, code: int) -> HttpResponse:
 @content_page
 def site_search(request: HtmxHttpRequest) -> HttpResponse:
     """Lessons, codes and questions from one box, tolerant of typos; the results alone for htmx."""
-    query = request.GET.get("q", "").strip()
     template = "learn/search.html#results" if request.htmx else "learn/search.html"
-    error = _search_problem(query)
-    if error:
-        context = {"query": query[:MAX_QUERY_LENGTH].replace("\x00", ""), "error": error}
-        return render_page(request, template, context, status=HTTPStatus.BAD_REQUEST)
+    query, refused = _search_query(request, template)
+    if refused:
+        return refused
     groups = search.search(query) if query else {}
     count = sum(len(results) for results in groups.values())
     return render_page(request, template, {"query": query, "groups": groups, "count": count})

@@ -114,5 +114,20 @@ def start_redis(directory: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError(f"redis-server did not start:\n{_tail(directory / 'redis.log')}")
 
 
+class RedisServer:
+    """Debian's redis-server on a unix socket in `directory`, which a test may stop and start
+    again (the same socket, so the same URL)."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.process, self.url = start_redis(directory)
+
+    def stop(self) -> None:
+        stop(self.process)
+
+    def start(self) -> None:
+        self.process, _ = start_redis(self.directory)
+
+
 def _tail(path: Path) -> str:
     return path.read_text()[-2000:] if path.exists() else "(no log)"

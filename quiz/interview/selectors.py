@@ -9,11 +9,10 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, Sum, Window
 from django.db.models.functions import RowNumber
 
-from learn.caching import content_version
+from learn.caching import for_content
 from learn.models import FollowUp, Lesson
 from quiz.percent import percent
 from quiz.progress.models import DrillAnswer, Learner, MockInterview, ReviewCard
@@ -49,12 +48,7 @@ class Topic:
 def topics() -> list[Topic]:
     """Published lessons with current follow-ups, in reading order; cached until the content
     changes."""
-    key = f"interview:topics:{content_version()}"
-    found = cache.get(key)
-    if found is None:
-        found = _topics()
-        cache.set(key, found, 60 * 60)
-    return found
+    return for_content("interview:topics", _topics)
 
 
 def _topics() -> list[Topic]:

@@ -22,7 +22,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from learn.caching import CSRF_PLACEHOLDER, content_version
+from learn.caching import CSRF_PLACEHOLDER, content_version, keepable, with_real_token
 from quiz.progress import activity, learners
 from quiz.progress.context_processors import learning_for
 from quiz.progress.freshness import learner_version
@@ -108,7 +108,7 @@ def kept_page(view):
         request._content_page = True
         response = view(request, *args, **kwargs)
         request._content_page = False
-        if _keepable(request, response):
+        if keepable(request, response):
             moments = (getattr(response, "kept_until", None), learning_for(request).due_next_at)
             until = min((moment for moment in moments if moment), default=None)
             page = KeptPage(
@@ -118,11 +118,7 @@ def kept_page(view):
                 until=_until(learner, now, until),
             )
             caches["local"].set(key, page, KEPT_SECONDS)
-        if not response.streaming and CSRF_PLACEHOLDER.encode() in response.content:
-            response.content = response.content.replace(
-                CSRF_PLACEHOLDER.encode(), get_token(request).encode()
-            )
-        return response
+        return with_real_token(request, response)
 
     return wrapped
 
@@ -136,17 +132,6 @@ def _learner(request: HttpRequest) -> Learner | None:
     if CookieStorage.cookie_name in request.COOKIES or "_messages" in request.session:
         return None
     return learners.current_learner(request)
-
-
-def _keepable(request: HttpRequest, response: HttpResponse) -> bool:
-    session = getattr(request, "session", None)
-    return (
-        response.status_code == 200
-        and not response.streaming
-        and not response.cookies
-        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        and not (session is not None and session.modified)
-    )
 
 
 def _with_token(request: HttpRequest, html: str) -> SafeString:

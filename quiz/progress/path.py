@@ -6,10 +6,9 @@ quiz; when every lesson is read and every quiz taken, interview prep.
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.urls import reverse
 
-from learn.caching import content_version
+from learn.caching import for_content
 from learn.models import Lesson
 from quiz.models import Attempt, Quiz
 from quiz.progress.models import Learner
@@ -60,12 +59,7 @@ def next_step(learner: Learner | None, *, due: int, done: set[int]) -> Step:
 def route() -> tuple[list[Stop], Step]:
     """The lessons in reading order with their quizzes, and the step after the last one;
     cached until the content changes."""
-    key = f"path:route:{content_version()}"
-    found = cache.get(key)
-    if found is None:
-        found = _route()
-        cache.set(key, found, 60 * 60)
-    return found
+    return for_content("path:route", _route)
 
 
 def _route() -> tuple[list[Stop], Step]:

@@ -105,20 +105,6 @@ def cluster_database(django_db_blocker) -> Iterator[SiteDatabase]:
             db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-class Redis:
-    """Debian's redis-server on a unix socket, which a test may stop and start again."""
-
-    def __init__(self, directory: Path):
-        self.directory = directory
-        self.process, self.url = servers.start_redis(directory)
-
-    def stop(self) -> None:
-        servers.stop(self.process)
-
-    def start(self) -> None:
-        self.process, _ = servers.start_redis(self.directory)
-
-
 @dataclass
 class Node:
     name: str
@@ -136,7 +122,7 @@ class Cluster:
     base: str  # nginx
     port: int
     nodes: list[Node]
-    redis: Redis
+    redis: servers.RedisServer
     database: SiteDatabase
     nginx_log: Path
 
@@ -148,7 +134,7 @@ class Cluster:
 def cluster(cluster_database, workdir) -> Iterator[Cluster]:
     need("nginx", "nginx")
     need("redis-server", "redis-server")
-    redis = Redis(Path(tempfile.mkdtemp(prefix="sa-redis-")))
+    redis = servers.RedisServer(Path(tempfile.mkdtemp(prefix="sa-redis-")))
     nodes: list[Node] = []
     nginx = None
     try:

@@ -21,21 +21,9 @@ from config import cache as redis_cache
 from config.ratelimit import Counters, Rate
 from learn.caching import content_version, version_key
 from learn.models import Lesson
-from tests import servers
+from tests.servers import RedisServer
 
 pytestmark = pytest.mark.django_db
-
-
-class RedisServer:
-    def __init__(self, directory: Path):
-        self.directory = directory
-        self.process, self.url = servers.start_redis(directory)
-
-    def stop(self) -> None:
-        servers.stop(self.process)
-
-    def start(self) -> None:
-        self.process, _ = servers.start_redis(self.directory)
 
 
 @pytest.fixture
