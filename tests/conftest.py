@@ -139,3 +139,15 @@ def browser_type_launch_args(browser_type_launch_args):
             pytest.fail(message)
         pytest.skip(message)
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """A cache every process shares, as SQLite's file or Redis gives one, where the
+    configuration has none (PostgreSQL without REDIS_URL keeps nothing per learner): for the
+    tests of what is kept, sessions read through it included."""
+    if settings.CACHES["shared"]["BACKEND"].endswith("DummyCache"):
+        shared = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+        settings.CACHES = {**settings.CACHES, "shared": shared}
+        settings.SESSION_ENGINE = "config.sessions"
+        settings.SESSION_CACHE_ALIAS = "shared"

@@ -49,15 +49,15 @@ def activity_by_day(learner: Learner | None, zone: zoneinfo.ZoneInfo, now: datet
     today = local_today(zone, now)
     midnight = datetime.combine(today, time.min, tzinfo=zone)
     history = learner_version(learner.pk, scope=HISTORY)
+    if not history:  # nothing may be kept: every day at once
+        return _count_by_day(learner, zone)
     key = f"activity:{learner.pk}:{history}:{zone.key}:{today.isoformat()}"
-    past = cache.get(key) if history else None
+    past = cache.get(key)
     if past is None:
         past = _count_by_day(learner, zone, before=midnight)
-        if history:
-            cache.set(key, past, 60 * 60 * 24)
+        cache.set(key, past, 60 * 60 * 24)
     days.update(past)
-    latest = _count_by_day(learner, zone, since=midnight)
-    days.update(latest)
+    days.update(_count_by_day(learner, zone, since=midnight))
     return days
 
 
@@ -71,7 +71,7 @@ def _count_by_day(learner: Learner, zone: zoneinfo.ZoneInfo, **bound) -> Counter
     for rows, moment in sources:
         if "before" in bound:
             rows = rows.filter(**{f"{moment}__lt": bound["before"]})
-        else:
+        elif "since" in bound:
             rows = rows.filter(**{f"{moment}__gte": bound["since"]})
         for day, n in _per_day(rows, moment, zone):
             days[day] += n

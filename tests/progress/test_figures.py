@@ -384,7 +384,7 @@ def test_activity_by_day_uses_the_learners_time_zone(zone, times, expected):
     assert activity.activity_by_day(learner, zone, timezone.now()) == Counter(expected)
 
 
-def test_activity_keeps_past_days_and_counts_today_afresh():
+def test_activity_keeps_past_days_and_counts_today_afresh(shared_cache):
     """Past days are kept per learner and day; today's answers show at once, and a merge or a
     new day makes the past count again."""
     learner = Learner.objects.create(timezone="Europe/Berlin")

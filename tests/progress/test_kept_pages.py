@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from learn.models import Lesson
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_cache")]
 
 LESSON = "/learn/401-vs-403/"
 PASSWORD = "correct-horse-battery-staple-42"

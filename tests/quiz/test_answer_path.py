@@ -64,7 +64,7 @@ def test_every_answer_costs_at_most_ten_queries_begin_and_commit_included(client
         assert Confusion.objects.exists()  # the costliest answer was among them
 
 
-def test_a_question_page_is_one_query_once_its_question_was_read(client, quiz):
+def test_a_question_page_is_one_query_once_its_question_was_read(client, quiz, shared_cache):
     attempt = start(client)
     client.get(url(attempt, 1))
     with CaptureQueriesContext(connection) as queries:
