@@ -150,9 +150,14 @@ def release() -> str:
     roots = [Path(d) for engine in settings.TEMPLATES for d in engine.get("DIRS", [])]
     roots += [Path(d) for d in get_app_template_dirs("templates")]
     files = [(root, f) for root in roots for f in root.rglob("*.html")]
-    here = Path(__file__).resolve().parent
-    code = [*here.glob("*.py"), *(here.parent / "config").glob("*.py")]
-    files += [(here.parent, f) for f in code]
+    base = Path(settings.BASE_DIR)
+    code = [
+        f
+        for package in ("learn", "quiz", "config")  # views, tags, presets: all the page code
+        for f in (base / package).rglob("*.py")
+        if "migrations" not in f.parts
+    ]
+    files += [(base, f) for f in code]
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     files.append((manifest.parent, manifest))
     digest = hashlib.sha256()
@@ -175,7 +180,8 @@ def _forget_everywhere() -> None:
     cache.delete(version_key())
 
 
-def _touch(model, pks) -> None:
+def touch(model, pks) -> None:
+    """These rows count as edited: the content version reads their `updated_at`."""
     if pks:
         model.objects.filter(pk__in=list(pks)).update(updated_at=timezone.now())
 
@@ -192,7 +198,7 @@ def _content_saved(sender, **kwargs) -> None:
 @receiver(post_delete, sender=FollowUp, dispatch_uid="learn-followup-deleted")
 def _followup_changed(sender, instance: FollowUp, **kwargs) -> None:
     """A follow-up shows on its lesson: the lesson counts as edited."""
-    _touch(Lesson, [instance.lesson_id])
+    touch(Lesson, [instance.lesson_id])
     content_changed()
 
 
@@ -209,8 +215,8 @@ def _links_changed(sender, instance, action: str, reverse: bool, model, pk_set, 
     """A lesson's codes show on both pages, related codes on the code's: both count as edited."""
     if action not in ("post_add", "post_remove", "post_clear"):
         return
-    _touch(type(instance), [instance.pk])
-    _touch(model, pk_set)
+    touch(type(instance), [instance.pk])
+    touch(model, pk_set)
     content_changed()
 
 
@@ -269,7 +275,9 @@ def content_page(view):
         ):
             return view(request, *args, **kwargs)
         htmx = request.META.get("HTTP_HX_REQUEST") == "true"
-        key_source = f"{content_version()}|{htmx}|{request.get_full_path()}"
+        # Only what the views read (the path and `q`): other parameters make no other page,
+        # and would let anyone fill the cache with copies.
+        key_source = f"{content_version()}|{htmx}|{request.path}|{request.GET.get('q', '')}"
         digest = hashlib.sha256(key_source.encode()).hexdigest()[:24]
         etag = f'W/"{digest}"'
         if "HTTP_IF_NONE_MATCH" in request.META:

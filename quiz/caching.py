@@ -10,9 +10,8 @@ The kept objects are shared by requests: read them, never change them.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils import timezone
 
-from learn.caching import content_changed, content_tables, content_version
+from learn.caching import content_changed, content_tables, content_version, touch
 from quiz.models import Choice, Question, Quiz
 
 _kept: dict[int, Question] = {}
@@ -44,7 +43,7 @@ def forget_questions(**kwargs) -> None:
 def questions_touched(pks) -> None:
     """These questions count as edited (their `updated_at`, which the version reads), after a
     change to what they show that saved no question: choices, codes, subjects."""
-    Question.objects.filter(pk__in=list(pks)).update(updated_at=timezone.now())
+    touch(Question, list(pks))
     forget_questions()
 
 
@@ -55,7 +54,8 @@ def _choice_changed(sender, instance: Choice, **kwargs) -> None:
 def _links_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
     if action not in ("post_add", "post_remove", "post_clear"):
         return
-    if sender is Quiz.questions.through:  # what a quiz holds: no question's page changes
+    if sender is Quiz.questions.through:  # what a quiz holds: the quiz counts as edited
+        touch(Quiz, pk_set or [] if reverse else [instance.pk])
         forget_questions()
     elif reverse:  # from the code's side: the questions are the pk_set
         questions_touched(pk_set or [])

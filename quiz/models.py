@@ -241,6 +241,7 @@ class Quiz(models.Model):
         "goes from one to the other. Empty: the lesson most of its questions name.",
     )
     published = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)  # read by the content version
 
     objects = QuizQuerySet.as_manager()
 

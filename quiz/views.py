@@ -14,7 +14,7 @@ from learn.models import Lesson
 from quiz import selectors, services
 from quiz.caching import question_for_page
 from quiz.forms import AnswerForm
-from quiz.limits import ANSWER_LIMITS, WRITE_LIMITS
+from quiz.limits import ANSWER_LIMITS, NEW_LEARNER_LIMIT, WRITE_LIMITS
 from quiz.models import Attempt, Question, Quiz
 from quiz.progress import learners
 
@@ -241,13 +241,15 @@ def retry_missed(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
 
 @require_POST
 @rate_limit("answer", *ANSWER_LIMITS)
+@rate_limit("write", NEW_LEARNER_LIMIT)
 def check_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     """Answer question `number` of a lesson's "check yourself" set, in place on the lesson: the
-    card with feedback for htmx (201), else back to the lesson (303). Recorded like any answer."""
+    card with feedback for htmx (201), else back to the lesson (303). Recorded like any answer;
+    the set, once all answered, stays (a second send of an answer is a 409, not a new set)."""
     lesson = get_object_or_404(Lesson.objects.published(), slug=slug)
     learner = learners.current_learner(request)
     attempt = selectors.current_check(learner, lesson)
-    if attempt is None or attempt.is_finished:
+    if attempt is None:
         questions = selectors.check_questions(lesson)
         if not 1 <= number <= len(questions):
             raise Http404("That lesson has no such question to check yourself with.")

@@ -43,8 +43,7 @@ class SlidingSessionMiddleware:
             return response
         today = date.today()
         if not session.is_empty() and session.get(self.SEEN_KEY) != today.isoformat():
-            saving_anyway = session.modified  # a new or changed session: this costs nothing
             session[self.SEEN_KEY] = today.isoformat()
-            if not saving_anyway and (learner_id := session.get(LEARNER_KEY)):
+            if learner_id := session.get(LEARNER_KEY):  # what pruning reads: once a day
                 Learner.objects.filter(pk=learner_id).update(last_seen=today)
         return response

@@ -53,7 +53,7 @@ def lesson_done(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         learner = learners.current_learner(request)
         if learner is not None:
             LessonCompletion.objects.filter(learner=learner, lesson=lesson).delete()
-            learner_changed(learner.pk)
+            learner_changed(learner.pk, history=True)  # it may have been done on a past day
         done = False
     if not request.htmx:
         return see_other(lesson.get_absolute_url() + "#lesson-done")

@@ -13,9 +13,9 @@ from django.test import Client
 from django.utils import timezone
 from fsrs import Card
 
-from learn.caching import CSRF_PLACEHOLDER
+from learn.caching import CSRF_PLACEHOLDER, content_version
 from learn.models import FollowUp, Lesson, StatusCode
-from quiz.models import Question
+from quiz.models import Question, Quiz
 from quiz.progress.models import Learner, ReviewCard
 
 pytestmark = pytest.mark.django_db
@@ -317,3 +317,24 @@ def test_a_page_that_is_not_cached_still_carries_a_real_csrf_token(client):
     assert CSRF_PLACEHOLDER not in response.text
     assert csrf_value(response.text) != ""
     assert not response.has_header("ETag")
+
+
+def test_a_quiz_edit_moves_the_content_version():
+    """Lessons link their quiz: unpublishing one, or changing what it holds, is a content edit."""
+    quiz = Quiz.objects.create(slug="caching-quiz", title="Caching quiz")
+    before = content_version()
+    quiz.published = False
+    quiz.save()
+    unpublished = content_version()
+    assert unpublished != before
+    quiz.questions.add(Question.objects.first())
+    assert content_version() != unpublished
+
+
+def test_a_shared_page_is_one_copy_whatever_the_query_string():
+    """Only `q` makes another page: other parameters cannot fill the cache with copies."""
+    stranger = Client()
+    first = stranger.get("/learn/401-vs-403/?utm_source=a")
+    second = stranger.get("/learn/401-vs-403/?utm_source=b")
+    assert first["ETag"] == second["ETag"]
+    assert stranger.get("/codes/?q=gateway")["ETag"] != stranger.get("/codes/?q=teapot")["ETag"]

@@ -675,3 +675,14 @@ def test_the_large_history_shows_on_the_dashboard(client, small_and_large):
     assert figcaption(html).startswith("Active on ")
     assert int(stat(html, "Reviews due")) > 0
     assert stat(html, "Lessons done") == str(min(30, Lesson.objects.published().count()))
+
+
+def test_undoing_a_lesson_done_on_a_past_day_drops_it_from_the_activity(client, shared_cache):
+    with time_machine.travel(NOW - 3 * DAY, tick=False):
+        assert client.post("/progress/lessons/401-vs-403/", {"done": "1"}).status_code == 303
+    learner = Learner.objects.get()
+    zone = activity.learner_zone(learner)
+    with time_machine.travel(NOW, tick=False):
+        assert sum(activity.activity_by_day(learner, zone, NOW).values()) == 1  # past days kept
+        assert client.post("/progress/lessons/401-vs-403/", {"done": "0"}).status_code == 303
+        assert sum(activity.activity_by_day(learner, zone, NOW).values()) == 0

@@ -244,6 +244,20 @@ def test_a_check_answer_without_javascript_returns_to_the_lesson(client):
     assert "Right!" in shown and Answer.objects.count() == 1
 
 
+def test_a_finished_check_set_takes_no_second_answer(client):
+    """Every card answered: sending one again (a double click, a stale tab) is a 409, not a new
+    set that records the answer twice."""
+    cards = client.get("/learn/401-vs-403/").context["cards"]
+    for number, card in enumerate(cards, start=1):
+        data = answer_for(card["question"], card["shown"])
+        assert client.post(f"/quiz/check/401-vs-403/{number}/", data).status_code == 303
+    assert Attempt.objects.get().is_finished
+    last = answer_for(cards[-1]["question"], cards[-1]["shown"])
+    again = client.post(f"/quiz/check/401-vs-403/{len(cards)}/", last, headers=HTMX)
+    assert again.status_code == HTTPStatus.CONFLICT
+    assert Attempt.objects.count() == 1 and Answer.objects.count() == len(cards)
+
+
 def test_a_bad_check_answer_is_a_clear_400_and_records_nothing(client):
     response = client.post("/quiz/check/401-vs-403/1/", {}, headers=HTMX)
     assert response.status_code == HTTPStatus.BAD_REQUEST
